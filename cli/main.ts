@@ -1,0 +1,38 @@
+// `wirebook` command line: dispatches a sub-command. Every command returns its exit code.
+
+import { runInfoCommand, runStartCommand } from "./info-cmd.js";
+
+const USAGE = `usage: wirebook <command> [options]
+
+commands:
+  info CAPTURE…                 summary of captures (capinfos + protocol hierarchy)
+  fields CAPTURE -e FIELD …     one line a frame, like tshark -T fields
+  kernel -f CONNECTION_FILE     run the Jupyter kernel
+  install [--user|--sys-prefix|--prefix DIR]   install the Jupyter kernelspec
+  start                         summarise the bundled sample captures
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** Sub-commands load lazily so `wirebook info` does not pay for the kernel's dependencies. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  info: async () => runInfoCommand,
+  start: async () => runStartCommand,
+  fields: async () => (await import("./fields-cmd.js")).runFieldsCommand,
+  kernel: async () => (await import("./kernel-cmd.js")).runKernelCommand,
+  install: async () => (await import("./install-cmd.js")).runInstallCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "-h" || name === "--help") {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`wirebook: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}

@@ -1,0 +1,81 @@
+// The frame index: where each frame's bytes are and when it was captured, 30 bytes a frame in parallel typed arrays
+// (offset 8 + tsSec 8 + tsNsec 4 + caplen 4 + len 4 + iface 2). Everything else is decoded from the bytes on demand.
+
+/** Growable columnar record table. Contract: arrays are valid for indices < count; call `trim()` when done. */
+export class FrameIndex {
+  count = 0;
+  /** Byte offset of the frame's first captured byte in the (decompressed) capture stream. */
+  offset: Float64Array;
+  /** Whole seconds since the epoch (integral; exact up to 2^53). */
+  tsSec: Float64Array;
+  /** Nanoseconds within the second, 0..999999999. Together with tsSec the timestamp is exact. */
+  tsNsec: Uint32Array;
+  /** Captured length (bytes present in the file). */
+  caplen: Uint32Array;
+  /** Original length on the wire (>= caplen when the snap length cut the frame). */
+  len: Uint32Array;
+  /** Index into CaptureInfo.interfaces (pcap: always 0). */
+  iface: Uint16Array;
+
+  constructor(capacity = 1024) {
+    this.offset = new Float64Array(capacity);
+    this.tsSec = new Float64Array(capacity);
+    this.tsNsec = new Uint32Array(capacity);
+    this.caplen = new Uint32Array(capacity);
+    this.len = new Uint32Array(capacity);
+    this.iface = new Uint16Array(capacity);
+  }
+
+  /** Appends one record; amortised O(1). */
+  push(offset: number, tsSec: number, tsNsec: number, caplen: number, len: number, iface: number): void {
+    const i = this.count;
+    if (i === this.offset.length) this.grow(i * 2);
+    this.offset[i] = offset;
+    this.tsSec[i] = tsSec;
+    this.tsNsec[i] = tsNsec;
+    this.caplen[i] = caplen;
+    this.len[i] = len;
+    this.iface[i] = iface;
+    this.count = i + 1;
+  }
+
+  /** Shrinks the arrays to `count`, so the index holds no slack. */
+  trim(): void {
+    if (this.offset.length !== this.count) this.grow(this.count);
+  }
+
+  /** Seconds since the epoch as a double (microsecond-exact for current dates; nanoseconds round). */
+  time(i: number): number {
+    return this.tsSec[i] + this.tsNsec[i] / 1e9;
+  }
+
+  /** The exact timestamp in nanoseconds since the epoch. */
+  timeNs(i: number): bigint {
+    return BigInt(this.tsSec[i]) * 1_000_000_000n + BigInt(this.tsNsec[i]);
+  }
+
+  /** Bytes this index occupies. */
+  get byteLength(): number {
+    return this.offset.byteLength + this.tsSec.byteLength + this.tsNsec.byteLength + this.caplen.byteLength +
+      this.len.byteLength + this.iface.byteLength;
+  }
+
+  private grow(n: number): void {
+    const c = this.count;
+    const f64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a.subarray(0, Math.min(c, n))); return b; };
+    const u32 = (a: Uint32Array) => { const b = new Uint32Array(n); b.set(a.subarray(0, Math.min(c, n))); return b; };
+    this.offset = f64(this.offset);
+    this.tsSec = f64(this.tsSec);
+    this.tsNsec = u32(this.tsNsec);
+    this.caplen = u32(this.caplen);
+    this.len = u32(this.len);
+    const i16 = new Uint16Array(n);
+    i16.set(this.iface.subarray(0, Math.min(c, n)));
+    this.iface = i16;
+  }
+}
+
+/** `sec.nnnnnnnnn` exactly, as tshark prints frame.time_epoch. */
+export function formatEpoch(sec: number, nsec: number): string {
+  return `${sec}.${String(nsec).padStart(9, "0")}`;
+}

@@ -1,0 +1,105 @@
+// The dissection pass: runs each frame through the dissector chain its link type starts, recording layers.
+// One pass a capture (again only after "decode as" changes the hand-off tables). Reads the file chunk by chunk.
+
+import { frameChunks, type Chunk } from "../capture/chunks.js";
+import type { CaptureFile } from "../capture/types.js";
+import type { DissectContext, Dissector } from "../dissectors/dissector.js";
+import type { HandoffTables } from "../dissectors/handoff.js";
+import { LayerTable } from "./layer-table.js";
+
+/** A dissector chain deeper than this is a loop (a hostile packet tunnelling into itself): stop and flag it. */
+const MAX_DEPTH = 48;
+
+/** Called after each chunk's frames are dissected, with the range of layers they produced. */
+export type ChunkHook = (chunk: Chunk, layers: LayerTable, firstLayer: number, lastLayer: number) => void;
+
+class Pass implements DissectContext {
+  frame = 0;
+  linktype = 0;
+  time = 0;
+  nextOff = 0;
+  nextEnd = 0;
+  nextRep = 0;
+  key = 0;
+  /** Offset of the current frame in the current chunk buffer; layer offsets are stored relative to it. */
+  frameBase = 0;
+  /** 0 while dissecting frame bytes; the side tag after useBuffer(). */
+  bufTag = 0;
+  switched: Uint8Array | null = null;
+
+  constructor(readonly layers: LayerTable, readonly tables: HandoffTables) {}
+
+  layer(d: Dissector, o: number, end: number, rep: number, aux = 0): number {
+    const base = this.bufTag === 0 ? this.frameBase : 0;
+    return this.layers.push(this.frame, d.id!, o - base, end - base, rep, aux, this.bufTag);
+  }
+
+  malformed(proto: string, reason: string): void {
+    this.layers.problem(this.frame, `${proto}: ${reason}`);
+  }
+
+  useBuffer(bytes: Uint8Array): Uint8Array {
+    this.bufTag = this.layers.addSide(bytes);
+    this.switched = bytes;
+    return bytes;
+  }
+}
+
+/**
+ * Dissects every frame of `file` and returns its layer table. `onChunk` runs after each chunk (while its bytes are
+ * still in the buffer), which is how a first decode extracts fields without reading the file twice.
+ * Contract: never throws on packet content; a dissector that throws anyway marks its frame malformed.
+ */
+export function walk(file: CaptureFile, tables: HandoffTables, dissectors: readonly Dissector[], onChunk?: ChunkHook): LayerTable {
+  for (const d of dissectors) d.reset?.();
+  const { index, info } = file;
+  const layers = new LayerTable(index.count);
+  const ctx = new Pass(layers, tables);
+  const ifaces = info.interfaces;
+  for (const chunk of frameChunks(file)) {
+    const firstLayer = layers.count;
+    for (let i = chunk.first; i < chunk.last; i++) {
+      ctx.frame = i;
+      const lt = ifaces[index.iface[i]]?.linktype ?? -1;
+      ctx.linktype = lt;
+      ctx.time = index.tsSec[i] + index.tsNsec[i] / 1e9;
+      const o = index.offset[i] - chunk.base;
+      ctx.frameBase = o;
+      ctx.bufTag = 0;
+      dissectFrame(ctx, lt >= 0 ? tables.linktype[lt] ?? null : null, chunk.buf, o, o + index.caplen[i], index.len[i]);
+      layers.finishFrame(i);
+    }
+    onChunk?.(chunk, layers, firstLayer, layers.count);
+  }
+  layers.trim();
+  return layers;
+}
+
+function dissectFrame(ctx: Pass, d: Dissector | null, b: Uint8Array, o: number, end: number, rep: number): void {
+  let depth = 0;
+  try {
+    while (d !== null) {
+      if (++depth > MAX_DEPTH) {
+        ctx.malformed(d.proto, `more than ${MAX_DEPTH} nested layers`);
+        return;
+      }
+      const next = d.dissect(ctx, b, o, end, rep);
+      if (next === null) return;
+      if (ctx.switched !== null) {
+        b = ctx.switched;
+        ctx.switched = null;
+      }
+      o = ctx.nextOff;
+      end = ctx.nextEnd;
+      rep = ctx.nextRep;
+      if (o > end || end > b.length) {
+        ctx.malformed(next.proto, "hand-off outside the packet");
+        return;
+      }
+      d = next;
+    }
+  } catch (e) {
+    // A dissector bug must not take the capture down: flag the frame, like Wireshark's "Dissector bug" expert item.
+    ctx.malformed(d?.proto ?? "frame", `dissector error: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,66 @@
+// The contract every protocol module implements (gopacket's DecodingLayer, Wireshark's dissector_t), and the
+// per-pass context it writes into. A dissector decodes one header, records its layer, and names the next dissector;
+// the walker in lib/decode/walk.ts loops until a dissector returns null. No dissector allocates per packet.
+
+import type { FieldDef } from "./field.js";
+import type { HandoffTables } from "./handoff.js";
+
+/** One protocol: its fields and its header decoder. */
+export interface Dissector {
+  /** Wireshark's protocol filter name: "eth", "ip", "tcp", "mqtt". Also the abbrev of its presence field. */
+  readonly proto: string;
+  /** Wireshark's protocol name: "Transmission Control Protocol". */
+  readonly name: string;
+  /** Every field this protocol declares, the presence field first. */
+  readonly fields: readonly FieldDef[];
+  /**
+   * Decodes the PDU at b[o..end) (end = one past the last captured byte, rep = its reported length on the wire).
+   * Records the layer with `ctx.layer(...)`, flags problems with `ctx.malformed(...)`, and for the hand-off sets
+   * ctx.next{Off,End,Rep} and returns the next dissector, or null when nothing follows.
+   * Contract: never throws, never reads outside b[o..end).
+   */
+  dissect(ctx: DissectContext, b: Uint8Array, o: number, end: number, rep: number): Dissector | null;
+  /** Assigned by the registry: the layer table stores this instead of the object. */
+  id?: number;
+  /** Called once before a pass over a capture, to clear per-capture state (conversation tables, fragments). */
+  reset?(): void;
+}
+
+/** What a dissector may do to the pass it runs in. Implemented by lib/decode/walk.ts. */
+export interface DissectContext {
+  /** 0-based index of the frame being dissected. */
+  readonly frame: number;
+  /** Link-layer type of the frame (pcap LINKTYPE_*). */
+  readonly linktype: number;
+  /** Frame timestamp, seconds since the epoch (double; the exact form stays in the frame index). */
+  readonly time: number;
+  /** This capture's hand-off tables (with its "decode as" entries). */
+  readonly tables: HandoffTables;
+  /**
+   * Records that `d` occupies b[o..end) with reported length rep. `aux` is one number the dissector keeps for its
+   * getters (tcp keeps its stream index there). Returns the layer's index.
+   */
+  layer(d: Dissector, o: number, end: number, rep: number, aux?: number): number;
+  /** Marks the frame malformed (Wireshark's "[Malformed Packet]" expert info); decoding goes on. */
+  malformed(proto: string, reason: string): void;
+  /** Where the next dissector starts, captured end and reported length (set before returning it). */
+  nextOff: number;
+  nextEnd: number;
+  nextRep: number;
+  /** A hand-off key for a dispatching pseudo-layer (the ethertype for `ethertype`). */
+  key: number;
+  /**
+   * Hands bytes that are not in the frame (a reassembled datagram or PDU) to the next dissector: after this call,
+   * nextOff/nextEnd index into `bytes`, and layers recorded from here on point at it.
+   */
+  useBuffer(bytes: Uint8Array): Uint8Array;
+}
+
+/** Shorthand for a dissector's "hand off and return next" tail. */
+export function handOff(ctx: DissectContext, next: Dissector | null, o: number, end: number, rep: number): Dissector | null {
+  if (next === null) return null;
+  ctx.nextOff = o;
+  ctx.nextEnd = end;
+  ctx.nextRep = rep;
+  return next;
+}

@@ -1,0 +1,134 @@
+// A capture as the user holds it: the file, its frame index, and columns decoded on demand.
+// `open(path)` reads only the index; the first request for fields dissects the frames (one pass, which also
+// extracts those fields); later requests extract only the fields not yet decoded. Columns are cached.
+
+import { frameChunks } from "../capture/chunks.js";
+import { readCapture } from "../capture/read.js";
+import type { CaptureFile } from "../capture/types.js";
+import type { DeriveSource, FieldDef } from "../dissectors/field.js";
+import type { HandoffTables } from "../dissectors/handoff.js";
+import { DISSECTORS, defaultTables, lookupField, lookupProtocol } from "../dissectors/registry.js";
+import type { Column } from "../decode/column.js";
+import { Extraction } from "../decode/extract.js";
+import type { LayerTable } from "../decode/layer-table.js";
+import { walk } from "../decode/walk.js";
+import { unknownField } from "./errors.js";
+import { FrameView } from "./frame-view.js";
+import { escapeHtml } from "./html.js";
+import { summarize, summaryText } from "./summary.js";
+import type { ColumnTable } from "./to-arquero.js";
+
+export interface OpenOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: { bytes: number; total: number; frames: number }) => void;
+}
+
+/** Opens a capture read-only and indexes its frames. Rejects with a CaptureError for a file that is no capture. */
+export async function open(path: string, options: OpenOptions = {}): Promise<Capture> {
+  return new Capture(await readCapture(path, options));
+}
+
+/** A capture and its decoded columns. Contract: never modifies the file; every method is safe on hostile input. */
+export class Capture implements DeriveSource {
+  /** This capture's hand-off tables: a copy of the defaults that "decode as" edits. */
+  readonly tables: HandoffTables = defaultTables();
+  private layerTable: LayerTable | null = null;
+  private readonly cache = new Map<string, Column>();
+
+  constructor(readonly file: CaptureFile) {}
+
+  /** Number of frames. */
+  get count(): number { return this.file.index.count; }
+  get info() { return this.file.info; }
+  get path(): string { return this.file.info.path; }
+  get sha256(): string { return this.file.info.sha256; }
+
+  /** The layer table, dissecting every frame on first use. */
+  layers(): LayerTable {
+    if (this.layerTable === null) this.decode([]);
+    return this.layerTable!;
+  }
+
+  /** The decoded column of one field; throws a WirebookError naming near fields if the field is unknown. */
+  column(abbrev: string): Column {
+    const hit = this.cache.get(abbrev);
+    if (hit) return hit;
+    this.decode([abbrev]);
+    return this.cache.get(abbrev)!;
+  }
+
+  /** Columns of several fields, decoding the missing ones in a single pass over the file. */
+  columns(abbrevs: readonly string[]): Column[] {
+    this.decode(abbrevs);
+    return abbrevs.map((a) => this.cache.get(a)!);
+  }
+
+  /** The frames matching a Wireshark display filter, as a lazy view (compose with .filter, end with .select). */
+  filter(filter: string): FrameView {
+    return new FrameView(this, [filter]);
+  }
+
+  /** An Arquero table of every frame: `frame.number` then the named fields (decoded on demand). */
+  select(...fields: string[]): ColumnTable {
+    return new FrameView(this).select(...fields);
+  }
+
+  /** True once the field's column is in memory (a filter over it costs no file read). */
+  isDecoded(abbrev: string): boolean { return this.cache.has(abbrev); }
+
+  /**
+   * "Decode As": makes `proto` the dissector for a TCP/UDP port or ethertype, e.g. decodeAs("tcp.port", 1884,
+   * "mqtt"). Cached columns are dropped, since every layer after the changed hand-off may differ.
+   */
+  decodeAs(table: "tcp.port" | "udp.port" | "eth.type" | "ip.proto", key: number, proto: string): this {
+    const d = lookupProtocol(proto);
+    if (!d) throw unknownField(proto);
+    const t = { "tcp.port": this.tables.tcpPort, "udp.port": this.tables.udpPort, "eth.type": this.tables.ethertype, "ip.proto": this.tables.ipProto }[table];
+    t[key] = d;
+    this.layerTable = null;
+    this.cache.clear();
+    return this;
+  }
+
+  protoId(proto: string): number { return lookupProtocol(proto)?.id ?? -1; }
+  protoName(id: number): string { return DISSECTORS[id]?.proto ?? "?"; }
+
+  /** Jupyter display: the capinfos-like summary with the protocol hierarchy, as text and as escaped HTML. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const text = summaryText(summarize(this));
+    return { "text/plain": text, "text/html": `<pre class="wirebook-capture">${escapeHtml(text)}</pre>` };
+  }
+
+  /** Releases the file (and a decompressed temporary copy). */
+  close(): void { this.file.source.close(); }
+
+  /** Decodes what `abbrevs` need that is not cached yet. */
+  private decode(abbrevs: readonly string[]): void {
+    const layerFields: { field: FieldDef; proto: number }[] = [];
+    const derived: FieldDef[] = [];
+    for (const a of new Set(abbrevs)) {
+      if (this.cache.has(a)) continue;
+      const e = lookupField(a);
+      if (!e) throw unknownField(a);
+      if (e.field.derive) derived.push(e.field);
+      else layerFields.push({ field: e.field, proto: e.protoId });
+    }
+    if (this.layerTable === null || layerFields.length > 0) this.extract(layerFields);
+    for (const f of derived) if (!this.cache.has(f.abbrev)) this.cache.set(f.abbrev, f.derive!(this));
+  }
+
+  private extract(fields: { field: FieldDef; proto: number }[]): void {
+    const n = this.count;
+    const ex = new Extraction(fields, n);
+    if (this.layerTable === null) {
+      // First decode: dissect and extract in the same pass, so the file is read once.
+      this.layerTable = walk(this.file, this.tables, DISSECTORS, (chunk, layers, from, to) => ex.run(this.file, layers, chunk, from, to));
+    } else {
+      const layers = this.layerTable;
+      for (const chunk of frameChunks(this.file)) {
+        ex.run(this.file, layers, chunk, layers.frameStart[chunk.first], layers.frameStart[chunk.last]);
+      }
+    }
+    ex.builders.forEach((b, k) => this.cache.set(fields[k].field.abbrev, b.finish(n)));
+  }
+}
