@@ -38,10 +38,33 @@ class Pass implements DissectContext {
     this.layers.problem(this.frame, `${proto}: ${reason}`);
   }
 
+  /** The chunk buffer holding the current frame. */
+  chunkBuf: Uint8Array = new Uint8Array(0);
+  private lastSide: Uint8Array | null = null;
+  private lastSideTag = 0;
+
   useBuffer(bytes: Uint8Array): Uint8Array {
-    this.bufTag = this.layers.addSide(bytes);
+    this.bufTag = this.sideTag(bytes);
     this.switched = bytes;
     return bytes;
+  }
+
+  call(d: Dissector, b: Uint8Array, o: number, end: number, rep: number): void {
+    const savedTag = this.bufTag, savedSwitched = this.switched;
+    this.bufTag = b === this.chunkBuf ? 0 : this.sideTag(b);
+    this.switched = null;
+    dissectFrame(this, d, b, o, end, rep);
+    this.bufTag = savedTag;
+    this.switched = savedSwitched;
+  }
+
+  /** One side-buffer tag per distinct byte array (several layers may point into one reassembled PDU). */
+  private sideTag(bytes: Uint8Array): number {
+    if (bytes !== this.lastSide) {
+      this.lastSide = bytes;
+      this.lastSideTag = this.layers.addSide(bytes);
+    }
+    return this.lastSideTag;
   }
 }
 
@@ -66,6 +89,7 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
       const o = index.offset[i] - chunk.base;
       ctx.frameBase = o;
       ctx.bufTag = 0;
+      ctx.chunkBuf = chunk.buf;
       dissectFrame(ctx, lt >= 0 ? tables.linktype[lt] ?? null : null, chunk.buf, o, o + index.caplen[i], index.len[i]);
       layers.finishFrame(i);
     }

@@ -54,6 +54,12 @@ export interface DissectContext {
    * nextOff/nextEnd index into `bytes`, and layers recorded from here on point at it.
    */
   useBuffer(bytes: Uint8Array): Uint8Array;
+  /**
+   * Runs a whole sub-chain starting at `d` over b[o..end) and comes back (Wireshark's call_dissector): how one
+   * segment carrying several PDUs dissects each. `b` may be the frame's buffer or other bytes (a reassembled PDU).
+   * The layers it records belong to the current frame.
+   */
+  call(d: Dissector, b: Uint8Array, o: number, end: number, rep: number): void;
 }
 
 /** Shorthand for a dissector's "hand off and return next" tail. */

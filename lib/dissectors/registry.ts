@@ -9,24 +9,71 @@ import { FRAME_FIELDS } from "./frame.js";
 import { ethernet } from "./ethernet.js";
 import { ethertype } from "./ethertype.js";
 // -- link and network layers (imports) --
+import { vlan } from "./vlan.js";
+import { llc } from "./llc.js";
+import { arp } from "./arp.js";
+import { sll } from "./sll.js";
+import { nullLoop } from "./null-loop.js";
+import { raw } from "./raw.js";
+import { ipv4 } from "./ipv4.js";
+import { ipv6 } from "./ipv6.js";
+import { dstopts, fraghdr, hopopts, routing } from "./ipv6-ext.js";
+import { icmp } from "./icmp.js";
+import { icmpv6 } from "./icmpv6.js";
 // -- transport layers (imports) --
+import { tcp } from "./tcp.js";
+import { udp } from "./udp.js";
+import { data } from "./data.js";
 // -- application layers (imports) --
+import { mqtt } from "./mqtt.js";
 
 /** Every dissector, in registration order. Their index is their layer-table proto id. */
 export const DISSECTORS: readonly Dissector[] = [
   ethernet,
   ethertype,
   // -- link and network layers --
+  vlan, llc, arp, sll, nullLoop, raw, ipv4, ipv6, hopopts, routing, fraghdr, dstopts, icmp, icmpv6,
   // -- transport layers --
+  tcp,
+  udp,
+  data,
   // -- application layers --
+  mqtt,
 ];
 
 /** The default hand-offs. A capture copies these; "decode as" edits the copy. */
 function registerHandoffs(t: HandoffTables): void {
   t.linktype[1] = ethernet; // LINKTYPE_ETHERNET
   // -- link and network hand-offs --
+  t.linktype[0] = nullLoop; // LINKTYPE_NULL
+  t.linktype[108] = nullLoop; // LINKTYPE_LOOP
+  t.linktype[101] = raw; // LINKTYPE_RAW
+  t.linktype[12] = raw; // DLT_RAW on most BSDs (Wireshark maps it to raw IP)
+  t.linktype[14] = raw; // DLT_RAW on BSD/OS (likewise)
+  t.linktype[228] = ipv4; // LINKTYPE_IPV4
+  t.linktype[229] = ipv6; // LINKTYPE_IPV6
+  t.linktype[113] = sll; // LINKTYPE_LINUX_SLL
+  t.linktype[276] = sll; // LINKTYPE_LINUX_SLL2
+  t.ethertype[0x0800] = ipv4;
+  t.ethertype[0x0806] = arp;
+  t.ethertype[0x8035] = arp; // RARP
+  t.ethertype[0x86dd] = ipv6;
+  t.ethertype[0x8100] = vlan;
+  t.ethertype[0x88a8] = vlan;
+  t.ethertype[0x9100] = vlan;
+  t.ipProto[0] = hopopts;
+  t.ipProto[1] = icmp;
+  t.ipProto[4] = ipv4; // IP in IP
+  t.ipProto[41] = ipv6;
+  t.ipProto[43] = routing;
+  t.ipProto[44] = fraghdr;
+  t.ipProto[58] = icmpv6;
+  t.ipProto[60] = dstopts;
   // -- transport hand-offs --
+  t.ipProto[6] = tcp; // IP_PROTO_TCP
+  t.ipProto[17] = udp; // IP_PROTO_UDP
   // -- application hand-offs --
+  t.tcpPort[1883] = mqtt; // MQTT (IANA "mqtt"); 8883 is MQTT over TLS
 }
 
 // ---------------------------------------------------------------------------------------------------------------

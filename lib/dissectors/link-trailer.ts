@@ -1,0 +1,108 @@
+// Ethernet padding, trailer and FCS after a payload that is shorter than its frame (Wireshark packet-eth.c
+// add_ethernet_trailer with the 4.0 defaults: eth.padding "Zeros", eth.fcs "According to heuristic", no FCS check).
+// At dissection time the layer that knows the payload's length packs the facts into its aux (trailerAux); the
+// eth.padding / eth.trailer / eth.fcs / vlan.trailer / sll.trailer columns are then derived from the layer table,
+// reading only the few frames that have a trailer.
+
+import { Column, ColumnBuilder } from "../decode/column.js";
+import type { DeriveSource, FieldDef } from "./field.js";
+import { copy, u32 } from "./bytes.js";
+
+/** Whose trailer field the bytes go to: Ethernet (eth.trailer), a VLAN tag (vlan.trailer), Linux SLL (sll.trailer). */
+export type TrailerOwner = 0 | 1 | 2;
+export const OWNER_ETH: TrailerOwner = 0;
+export const OWNER_VLAN: TrailerOwner = 1;
+export const OWNER_SLL: TrailerOwner = 2;
+
+/** fcs mode -1: guess (a frame of 64 bytes or more with 4+ trailer bytes ends in an FCS); 0: never. */
+export const FCS_HEURISTIC = -1;
+
+/** Ethernet's minimum frame length without FCS: shorter payloads are padded up to it. */
+const MIN_FRAME = 60;
+const FCS_LEN = 4;
+
+// aux layout: bit 30 set = there is a trailer; bits 0-17 where it starts (relative to the layer's first byte);
+// bits 18-23 padding length; bit 24 FCS present; bits 25-26 owner.
+const PRESENT = 1 << 30;
+const START_MASK = (1 << 18) - 1;
+
+/**
+ * Packs the trailer facts of a payload that claims `plen` of the `rep` bytes after `o` (captured up to `end`).
+ * `pktLen` is the frame's reported length (the 60-byte padding rule uses it). Returns 0 when there is no trailer.
+ */
+export function trailerAux(b: Uint8Array, o: number, end: number, rep: number, plen: number, pktLen: number, owner: TrailerOwner, fcsMode: number): number {
+  if (plen >= rep || plen > START_MASK) return 0;
+  const start = o + plen;
+  if (start >= end) return 0; // Wireshark shows no trailer it did not capture
+  const trailerRep = rep - plen, trailerCap = end - start;
+  let pad = 0;
+  if (pktLen >= MIN_FRAME && pktLen - trailerRep < MIN_FRAME) {
+    pad = MIN_FRAME - (pktLen - trailerRep);
+    if (pad > trailerCap) return 0; // reading the padding would run off the capture: Wireshark stops there
+    for (let i = 0; i < pad; i++) if (b[start + i] !== 0) { pad = 0; break; }
+  }
+  const fcs = fcsMode === FCS_LEN || (fcsMode === FCS_HEURISTIC && pktLen >= 64 && trailerRep - pad >= FCS_LEN) ? 1 : 0;
+  return (PRESENT | plen | (pad << 18) | (fcs << 24) | (owner << 25)) >>> 0;
+}
+
+interface Parts { padStart: number; pad: number; trailerStart: number; trailerLen: number; fcsAt: number }
+
+/** Where padding, trailer and FCS lie for a layer [o, end) of reported length rep with trailer aux `aux`. */
+export function trailerParts(aux: number, o: number, end: number, rep: number, out: Parts): boolean {
+  if ((aux & PRESENT) === 0) return false;
+  const plen = aux & START_MASK, pad = (aux >>> 18) & 63, fcs = (aux >>> 24) & 1;
+  const start = o + plen;
+  let tl = end - start - pad, tr = rep - plen - pad;
+  let fcsAt = -1;
+  if (fcs) {
+    if (tl < tr) { tr -= FCS_LEN; if (tl > tr) tl = tr; } else { tl -= FCS_LEN; tr -= FCS_LEN; }
+    const at = start + pad + tl;
+    if (at + FCS_LEN <= end) fcsAt = at;
+  }
+  out.padStart = start; out.pad = pad; out.trailerStart = start + pad; out.trailerLen = Math.max(tl, 0); out.fcsAt = fcsAt;
+  return true;
+}
+
+/** Owner of a trailer aux. */
+export const trailerOwner = (aux: number): TrailerOwner => ((aux >>> 25) & 3) as TrailerOwner;
+
+export type TrailerPart = "padding" | "trailer" | "fcs" | "fcs.status";
+
+/**
+ * A derive function for one trailer part: scans the layers of the named protocols (their aux holds trailer facts),
+ * keeps those of `owner` (any owner for padding) and reads the bytes from the file or the reassembly buffer.
+ */
+export function trailerField(def: Omit<FieldDef, "derive">, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): FieldDef {
+  const field: FieldDef = { ...def, derive: (src) => deriveTrailer(field, src, protos, owner, part) };
+  return field;
+}
+
+function deriveTrailer(field: FieldDef, src: DeriveSource, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): Column {
+  const layers = src.layers(), n = src.file.index.count, ids = protos.map((p) => src.protoId(p));
+  const builder = new ColumnBuilder(field, 64);
+  const parts: Parts = { padStart: 0, pad: 0, trailerStart: 0, trailerLen: 0, fcsAt: -1 };
+  let frameBuf: Uint8Array | null = null, frameOf = -1;
+  for (let l = 0; l < layers.count; l++) {
+    const aux = layers.aux[l];
+    if ((aux & PRESENT) === 0 || !ids.includes(layers.proto[l])) continue;
+    if (owner !== -1 && trailerOwner(aux) !== owner) continue;
+    const f = layers.frame[l];
+    let b: Uint8Array;
+    if (layers.buf[l] === 0) {
+      if (frameOf !== f) {
+        frameBuf = new Uint8Array(src.file.index.caplen[f]);
+        src.file.source.read(src.file.index.offset[f], frameBuf.length, frameBuf, 0);
+        frameOf = f;
+      }
+      b = frameBuf!;
+    } else b = layers.side[layers.buf[l] - 1];
+    if (!trailerParts(aux, layers.off[l], layers.end[l], layers.rep[l], parts)) continue;
+    switch (part) {
+      case "padding": if (parts.pad > 0) builder.push(f, copy(b, parts.padStart, parts.pad)); break;
+      case "trailer": if (parts.trailerLen > 0) builder.push(f, copy(b, parts.trailerStart, parts.trailerLen)); break;
+      case "fcs": if (parts.fcsAt >= 0) builder.push(f, u32(b, parts.fcsAt)); break;
+      case "fcs.status": if (parts.fcsAt >= 0) builder.push(f, 2); break; // 2 = unverified (eth.check_fcs is off)
+    }
+  }
+  return builder.finish(n);
+}
