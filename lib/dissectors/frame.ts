@@ -15,11 +15,12 @@ function perFrame(field: Omit<FieldDef, "derive">, make: (src: DeriveSource) => 
 }
 
 /** A column present only where `pick` returns a value. */
-function sparse(field: Omit<FieldDef, "derive">, pick: (src: DeriveSource, i: number) => string | undefined): FieldDef {
+function sparse(field: Omit<FieldDef, "derive">, pick: (src: DeriveSource, i: number) => string | number | undefined): FieldDef {
   const def: FieldDef = {
     ...field,
     derive: (src) => {
-      const n = src.file.index.count, valid = new Uint8Array(n), values: string[] = new Array(n);
+      const n = src.file.index.count, valid = new Uint8Array(n);
+      const values: (string | number)[] | Uint32Array = field.type === "string" ? new Array(n) : new Uint32Array(n);
       for (let i = 0; i < n; i++) {
         const v = pick(src, i);
         if (v !== undefined) { valid[i] = 1; values[i] = v; }
@@ -55,16 +56,15 @@ export const FRAME_FIELDS: readonly FieldDef[] = [
     (src) => Float64Array.from({ length: src.file.index.count }, (_, i) => deltaSeconds(src, i, 0))),
   perFrame({ abbrev: "frame.time_delta", name: "Time delta from previous captured frame", type: "rel_time", description: "Seconds since the previous frame" },
     (src) => Float64Array.from({ length: src.file.index.count }, (_, i) => (i === 0 ? 0 : deltaSeconds(src, i, i - 1)))),
-  perFrame({ abbrev: "frame.interface_id", name: "Interface id", type: "uint32", description: "Index of the capture interface (pcapng IDB)" },
-    (src) => Uint32Array.from(src.file.index.iface.subarray(0, src.file.index.count))),
+  // tshark shows interface fields only for formats that have interfaces (pcapng), not for classic pcap.
+  sparse({ abbrev: "frame.interface_id", name: "Interface id", type: "uint32", description: "Index of the capture interface (pcapng IDB)" },
+    (src, i) => (src.file.info.format === "pcapng" ? src.file.index.iface[i] : undefined)),
   perFrame({ abbrev: "frame.file_off", name: "File Offset", type: "int64", description: "Offset of the frame's data in the (decompressed) capture file" },
     (src) => src.file.index.offset.slice(0, src.file.index.count)),
-  sparse({ abbrev: "frame.interface_name", name: "Interface name", type: "string", description: "Name of the capture interface (pcapng if_name)" },
-    (src, i) => src.file.info.interfaces[src.file.index.iface[i]]?.name),
+  sparse({ abbrev: "frame.interface_name", name: "Interface name", type: "string", description: "Name of the capture interface (pcapng if_name; \"unknown\" when the IDB has none, as tshark says)" },
+    (src, i) => (src.file.info.format === "pcapng" ? src.file.info.interfaces[src.file.index.iface[i]]?.name ?? "unknown" : undefined)),
   sparse({ abbrev: "frame.interface_description", name: "Interface description", type: "string", description: "Description of the capture interface (pcapng if_description)" },
     (src, i) => src.file.info.interfaces[src.file.index.iface[i]]?.description),
-  perFrame({ abbrev: "frame.encap_type", name: "Encapsulation type", type: "int16", description: "pcap link type of the frame's interface (LINKTYPE_*)" },
-    (src) => Int32Array.from({ length: src.file.index.count }, (_, i) => src.file.info.interfaces[src.file.index.iface[i]]?.linktype ?? -1)),
   {
     abbrev: "frame.comment", name: "Comment", type: "string", description: "Packet comment (pcapng opt_comment); one occurrence per comment",
     derive: (src) => commentColumn(FRAME_FIELDS_BY_NAME.get("frame.comment")!, src),
@@ -88,16 +88,33 @@ function commentColumn(field: FieldDef, src: DeriveSource): Column {
   return new Column(field, n, values, null, starts);
 }
 
-/** "eth:ethertype:ip:tcp" per frame, interned: a capture has few distinct stacks. */
+/**
+ * "eth:ethertype:ip:tcp" per frame, interned: a capture has few distinct stacks. Stacks of up to five layers are
+ * keyed by their proto ids packed into one number (10 bits each, exact in a double), so no string is built per frame.
+ */
 function protocolStacks(src: DeriveSource): string[] {
   const layers = src.layers(), n = src.file.index.count, out: string[] = new Array(n);
-  const intern = new Map<string, string>();
-  for (let i = 0; i < n; i++) {
+  const { frameStart, proto } = layers;
+  const byKey = new Map<number, string>(), byText = new Map<string, string>();
+  const text = (from: number, to: number) => {
     let s = "";
-    for (let l = layers.frameStart[i]; l < layers.frameStart[i + 1]; l++) s += (s ? ":" : "") + src.protoName(layers.proto[l]);
-    let v = intern.get(s);
-    if (v === undefined) { v = s; intern.set(s, s); }
-    out[i] = v;
+    for (let l = from; l < to; l++) s += (s ? ":" : "") + src.protoName(proto[l]);
+    return s;
+  };
+  for (let i = 0; i < n; i++) {
+    const from = frameStart[i], to = frameStart[i + 1];
+    if (to - from <= 5) {
+      let key = to - from;
+      for (let l = from; l < to; l++) key = key * 1024 + proto[l];
+      let v = byKey.get(key);
+      if (v === undefined) byKey.set(key, (v = text(from, to)));
+      out[i] = v;
+    } else {
+      const s = text(from, to);
+      let v = byText.get(s);
+      if (v === undefined) byText.set(s, (v = s));
+      out[i] = v;
+    }
   }
   return out;
 }

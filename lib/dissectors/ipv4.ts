@@ -36,11 +36,9 @@ export const IPV4_MIN_HEADER = DST + 4;
 
 /** The fixed header was captured (truncated layers are still recorded; their getters return undefined). */
 const fixed = (o: number, end: number) => end - o >= IPV4_MIN_HEADER;
-const f8 = (at: number, read: (b: Uint8Array, o: number) => number): Getter => (b, o, e) => (fixed(o, e) ? read(b, o + at) : undefined);
 const frag = (b: Uint8Array, o: number) => u16(b, o + FLAGS_FRAG);
 const src = (b: Uint8Array, o: number) => u32(b, o + SRC);
 const dst = (b: Uint8Array, o: number) => u32(b, o + DST);
-const byte = (b: Uint8Array, o: number) => b[o];
 
 // Layer aux: bits 0-1 reassembly flags (AUX_FRAGMENT, AUX_COMPLETES); bits 4-7 the version nibble; bit 8 set when
 // that nibble was captured. ipv6.ts uses the same version bits.
@@ -68,22 +66,22 @@ export const FIELDS: readonly FieldDef[] = [
   // Wireshark's IPv6 dissector adds ip.version too (hidden), so "ip.version == 6" matches IPv6: derived from both.
   versionField({ abbrev: "ip.version", name: "Version", type: "uint8", description: "IP version (4; 6 in IPv6 headers, as Wireshark also files it there)" }),
   { abbrev: "ip.hdr_len", name: "Header Length", type: "uint8", description: "Header length in bytes (IHL × 4)", get: (b, o, e) => (e > o ? (b[o + VERSION_IHL] & 15) * 4 : undefined) },
-  { abbrev: "ip.dsfield", name: "Differentiated Services Field", type: "uint8", base: "hex", description: "The DS byte (formerly TOS)", get: f8(DSFIELD, byte) },
-  { abbrev: "ip.dsfield.dscp", name: "Differentiated Services Codepoint", type: "uint8", mask: 0xfc, description: "DSCP (RFC 2474)", get: f8(DSFIELD, (b, p) => b[p] >> 2) },
-  { abbrev: "ip.dsfield.ecn", name: "Explicit Congestion Notification", type: "uint8", mask: 0x03, values: ECN_NAMES, description: "ECN bits (RFC 3168)", get: f8(DSFIELD, (b, p) => b[p] & 3) },
-  { abbrev: "ip.len", name: "Total Length", type: "uint16", description: "Datagram length, header included", get: f8(TOTAL_LEN, u16) },
-  { abbrev: "ip.id", name: "Identification", type: "uint16", base: "hex", description: "Identification shared by the fragments of a datagram", get: f8(IDENT, u16) },
-  { abbrev: "ip.flags", name: "Flags", type: "uint8", base: "hex", mask: 0xe0, description: "The three flag bits (reserved, DF, MF)", get: f8(FLAGS_FRAG, (b, p) => b[p] >> 5) },
-  { abbrev: "ip.flags.rb", name: "Reserved bit", type: "bool", mask: 0x80, description: "Reserved flag (the 'evil bit', RFC 3514)", get: f8(FLAGS_FRAG, (b, p) => b[p] >> 7) },
-  { abbrev: "ip.flags.df", name: "Don't fragment", type: "bool", mask: 0x40, description: "Don't fragment", get: f8(FLAGS_FRAG, (b, p) => (b[p] >> 6) & 1) },
-  { abbrev: "ip.flags.mf", name: "More fragments", type: "bool", mask: 0x20, description: "More fragments follow", get: f8(FLAGS_FRAG, (b, p) => (b[p] >> 5) & 1) },
-  { abbrev: "ip.frag_offset", name: "Fragment Offset", type: "uint16", mask: 0x1fff, description: "Fragment offset in 8-byte units", get: f8(FLAGS_FRAG, (b, p) => u16(b, p) & OFFSET_MASK) },
-  { abbrev: "ip.ttl", name: "Time to Live", type: "uint8", description: "Hops left", get: f8(TTL, byte) },
-  { abbrev: "ip.proto", name: "Protocol", type: "uint8", values: IP_PROTO_NAMES, description: "Protocol of the payload (6 TCP, 17 UDP, 1 ICMP …)", get: f8(PROTOCOL, byte) },
-  { abbrev: "ip.checksum", name: "Header Checksum", type: "uint16", base: "hex", description: "Header checksum as sent", get: f8(CHECKSUM, u16) },
+  { abbrev: "ip.dsfield", name: "Differentiated Services Field", type: "uint8", base: "hex", description: "The DS byte (formerly TOS)", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + DSFIELD] : undefined) },
+  { abbrev: "ip.dsfield.dscp", name: "Differentiated Services Codepoint", type: "uint8", mask: 0xfc, description: "DSCP (RFC 2474)", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + DSFIELD] >> 2 : undefined) },
+  { abbrev: "ip.dsfield.ecn", name: "Explicit Congestion Notification", type: "uint8", mask: 0x03, values: ECN_NAMES, description: "ECN bits (RFC 3168)", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + DSFIELD] & 3 : undefined) },
+  { abbrev: "ip.len", name: "Total Length", type: "uint16", description: "Datagram length, header included", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? u16(b, o + TOTAL_LEN) : undefined) },
+  { abbrev: "ip.id", name: "Identification", type: "uint16", base: "hex", description: "Identification shared by the fragments of a datagram", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? u16(b, o + IDENT) : undefined) },
+  { abbrev: "ip.flags", name: "Flags", type: "uint8", base: "hex", mask: 0xe0, description: "The three flag bits (reserved, DF, MF)", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + FLAGS_FRAG] >> 5 : undefined) },
+  { abbrev: "ip.flags.rb", name: "Reserved bit", type: "bool", mask: 0x80, description: "Reserved flag (the 'evil bit', RFC 3514)", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + FLAGS_FRAG] >> 7 : undefined) },
+  { abbrev: "ip.flags.df", name: "Don't fragment", type: "bool", mask: 0x40, description: "Don't fragment", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? (b[o + FLAGS_FRAG] >> 6) & 1 : undefined) },
+  { abbrev: "ip.flags.mf", name: "More fragments", type: "bool", mask: 0x20, description: "More fragments follow", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? (b[o + FLAGS_FRAG] >> 5) & 1 : undefined) },
+  { abbrev: "ip.frag_offset", name: "Fragment Offset", type: "uint16", mask: 0x1fff, description: "Fragment offset in 8-byte units", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? u16(b, o + FLAGS_FRAG) & OFFSET_MASK : undefined) },
+  { abbrev: "ip.ttl", name: "Time to Live", type: "uint8", description: "Hops left", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + TTL] : undefined) },
+  { abbrev: "ip.proto", name: "Protocol", type: "uint8", values: IP_PROTO_NAMES, description: "Protocol of the payload (6 TCP, 17 UDP, 1 ICMP …)", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? b[o + PROTOCOL] : undefined) },
+  { abbrev: "ip.checksum", name: "Header Checksum", type: "uint16", base: "hex", description: "Header checksum as sent", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? u16(b, o + CHECKSUM) : undefined) },
   { abbrev: "ip.checksum.status", name: "Header checksum status", type: "uint8", values: { 0: "Bad", 1: "Good", 2: "Unverified" }, description: "2 (unverified): like Wireshark by default, the header checksum is not checked", get: (_b, o, e) => (fixed(o, e) ? 2 : undefined) },
-  { abbrev: "ip.src", name: "Source Address", type: "ipv4", description: "Source address", get: f8(0, src) },
-  { abbrev: "ip.dst", name: "Destination Address", type: "ipv4", description: "Destination address", get: f8(0, dst) },
+  { abbrev: "ip.src", name: "Source Address", type: "ipv4", description: "Source address", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? u32(b, o + SRC) : undefined) },
+  { abbrev: "ip.dst", name: "Destination Address", type: "ipv4", description: "Destination address", get: (b, o, e) => (e - o >= IPV4_MIN_HEADER ? u32(b, o + DST) : undefined) },
   { abbrev: "ip.addr", name: "Source or Destination Address", type: "ipv4", description: "Source then destination (matches either)", each: (b, o, e, _r, _a, emit) => { if (fixed(o, e)) { emit(src(b, o)); emit(dst(b, o)); } } },
   { abbrev: "ip.src_host", name: "Source Host", type: "string", description: "Source address as text (tshark -n resolves no names)", get: (b, o, e) => (fixed(o, e) ? ipv4Text(src(b, o)) : undefined) },
   { abbrev: "ip.dst_host", name: "Destination Host", type: "string", description: "Destination address as text", get: (b, o, e) => (fixed(o, e) ? ipv4Text(dst(b, o)) : undefined) },

@@ -129,6 +129,6 @@ export class Capture implements DeriveSource {
         ex.run(this.file, layers, chunk, layers.frameStart[chunk.first], layers.frameStart[chunk.last]);
       }
     }
-    ex.builders.forEach((b, k) => this.cache.set(fields[k].field.abbrev, b.finish(n)));
+    ex.finish().forEach((c, k) => this.cache.set(fields[k].field.abbrev, c));
   }
 }
