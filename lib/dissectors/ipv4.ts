@@ -10,6 +10,7 @@ import { ipv4Text } from "../table/address-text.js";
 import { OPTION_FIELDS } from "./ipv4-options.js";
 import { AUX_COMPLETES, AUX_FRAGMENT, FragmentTable, payloadLength, reassemblyField } from "./ipv4-reassembly.js";
 import { netFrame, netReset } from "./net-state.js";
+import { setNetAddresses } from "./pinfo.js";
 import { ColumnBuilder } from "../decode/column.js";
 
 export const IP_PROTO_NAMES = {
@@ -113,6 +114,8 @@ export const ipv4: Dissector = {
       ctx.malformed("ip", n > 0 && b[o] >> 4 !== 4 ? `bogus IP version (${b[o] >> 4})` : "header cut short");
       return null;
     }
+    // TCP and UDP number conversations by these addresses (tshark reads them before it checks the rest).
+    setNetAddresses(ctx.frame, b, o + SRC, o + DST, 4);
     const hl = (b[o] & 15) * 4;
     // A zero total length is TCP segmentation offload: Wireshark takes the reported length instead.
     const len = u16(b, o + TOTAL_LEN) === 0 ? rep : u16(b, o + TOTAL_LEN);

@@ -25,6 +25,8 @@ import { tcp } from "./tcp.js";
 import { udp } from "./udp.js";
 import { data } from "./data.js";
 // -- application layers (imports) --
+import { mbtcp } from "./mbtcp.js";
+import { modbus } from "./modbus.js";
 import { mqtt } from "./mqtt.js";
 
 /** Every dissector, in registration order. Their index is their layer-table proto id. */
@@ -38,6 +40,7 @@ export const DISSECTORS: readonly Dissector[] = [
   udp,
   data,
   // -- application layers --
+  mbtcp, modbus,
   mqtt,
 ];
 
@@ -73,6 +76,7 @@ function registerHandoffs(t: HandoffTables): void {
   t.ipProto[6] = tcp; // IP_PROTO_TCP
   t.ipProto[17] = udp; // IP_PROTO_UDP
   // -- application hand-offs --
+  t.tcpPort[502] = mbtcp; // Modbus/TCP (IANA "mbap")
   t.tcpPort[1883] = mqtt; // MQTT (IANA "mqtt"); 8883 is MQTT over TLS
 }
 
