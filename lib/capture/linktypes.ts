@@ -43,3 +43,16 @@ export const LINKTYPES: ReadonlyMap<number, string> = new Map([
 export function linktypeName(lt: number): string {
   return LINKTYPES.get(lt) ?? `LINKTYPE_${lt}`;
 }
+
+/**
+ * Largest captured length Wireshark accepts for a link type before calling the file damaged
+ * (wiretap/wtap.c wtap_max_snaplen_for_encap): 256 KiB, more for USBPCAP, D-Bus and EBHSCR.
+ */
+export function maxSnaplen(lt: number): number {
+  switch (lt) {
+    case 249: return 128 * 1024 * 1024; // USBPCAP: WTAP_MAX_PACKET_SIZE_USBPCAP
+    case 231: return 128 * 1024 * 1024; // DBUS: WTAP_MAX_PACKET_SIZE_DBUS
+    case 279: return 8 * 1024 * 1024; // EBHSCR: WTAP_MAX_PACKET_SIZE_EBHSCR
+    default: return 262144; // WTAP_MAX_PACKET_SIZE_STANDARD
+  }
+}
