@@ -2,6 +2,7 @@
 // (tab-separated, occurrences joined by ",", absent fields empty; -E header/separator/occurrence/aggregator as in
 // tshark). Output is streamed in chunks with back-pressure, so a 2M-frame capture never becomes one string.
 
+import { compileFilter, DisplayFilterError } from "../lib/dsl/index.js";
 import type { Writable } from "node:stream";
 import { lookupField } from "../lib/dissectors/registry.js";
 import type { Capture } from "../lib/table/capture.js";
@@ -120,7 +121,14 @@ export async function writeFields(cap: Capture, args: FieldsArgs, out: Writable,
 
 /** Where `wirebook fields` writes. -Y plugs in here: add `selectFrames: (cap, filter) => mask` (the DSL's compile). */
 function defaultIo(): FieldsIo {
-  return { stdout: process.stdout, stderr: process.stderr };
+  return { stdout: process.stdout, stderr: process.stderr, selectFrames: filterMask };
+}
+
+/** The frames a display filter selects (1 = selected); throws DisplayFilterError with the caret message. */
+export function filterMask(cap: Capture, filter: string): Uint8Array {
+  const f = compileFilter(filter);
+  cap.columns(f.fields);
+  return f.run((a: string) => cap.column(a), cap.count);
 }
 
 /** Runs `wirebook fields …`; returns the exit code (0 ok, 1 unreadable capture, 2 usage or unknown field). */
@@ -153,7 +161,13 @@ export async function runFieldsCommand(argv: string[], io: FieldsIo = defaultIo(
         io.stderr.write("wirebook fields: -Y is not available yet\n");
         return 2;
       }
-      mask = await io.selectFrames(cap, args.filter);
+      try {
+        mask = await io.selectFrames(cap, args.filter);
+      } catch (e) {
+        if (!(e instanceof DisplayFilterError)) throw e;
+        io.stderr.write(`wirebook: invalid display filter: ${e.message}\n`);
+        return 2; // tshark exits 2 for an invalid display filter too
+      }
     }
     // A reader that goes away (EPIPE) ends the output quietly, as tshark does under `| head`.
     const onError = () => { /* reported through ClosedOutput */ };

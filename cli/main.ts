@@ -6,7 +6,8 @@ const USAGE = `usage: wirebook <command> [options]
 
 commands:
   info CAPTURE…                 summary of captures (capinfos + protocol hierarchy)
-  fields CAPTURE -e FIELD …     one line a frame, like tshark -T fields
+  fields CAPTURE [-Y FILTER] -e FIELD …   one line a frame, like tshark -T fields
+  count CAPTURE -Y FILTER       number of frames a display filter selects
   kernel -f CONNECTION_FILE     run the Jupyter kernel
   install [--user|--sys-prefix|--prefix DIR]   install the Jupyter kernelspec
   start                         summarise the bundled sample captures
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => runInfoCommand,
   start: async () => runStartCommand,
   fields: async () => (await import("./fields-cmd.js")).runFieldsCommand,
+  count: async () => (await import("./count-cmd.js")).runCountCommand,
   kernel: async () => (await import("./kernel-cmd.js")).runKernelCommand,
   install: async () => (await import("./install-cmd.js")).runInstallCommand,
 };

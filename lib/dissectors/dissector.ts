@@ -20,6 +20,11 @@ export interface Dissector {
    * Contract: never throws, never reads outside b[o..end).
    */
   dissect(ctx: DissectContext, b: Uint8Array, o: number, end: number, rep: number): Dissector | null;
+  /**
+   * Whether a layer shows in frame.protocols (default yes). Wireshark lists "mbtcp" once per TCP payload but
+   * "modbus" once per ADU, and "mqtt" once per segment: the repeats are recorded as layers but not listed.
+   */
+  listed?(aux: number): boolean;
   /** Assigned by the registry: the layer table stores this instead of the object. */
   id?: number;
   /** Called once before a pass over a capture, to clear per-capture state (conversation tables, fragments). */

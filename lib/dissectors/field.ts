@@ -110,4 +110,6 @@ export interface DeriveSource {
   protoId(proto: string): number;
   /** Protocol filter name of a layer-table proto id. */
   protoName(id: number): string;
+  /** Whether a layer of this proto with this aux shows in frame.protocols (Dissector.listed). */
+  protoListed(id: number, aux: number): boolean;
 }

@@ -94,18 +94,19 @@ function commentColumn(field: FieldDef, src: DeriveSource): Column {
  */
 function protocolStacks(src: DeriveSource): string[] {
   const layers = src.layers(), n = src.file.index.count, out: string[] = new Array(n);
-  const { frameStart, proto } = layers;
+  const { frameStart, proto, aux } = layers;
+  const listed = (l: number) => src.protoListed(proto[l], aux[l]);
   const byKey = new Map<number, string>(), byText = new Map<string, string>();
   const text = (from: number, to: number) => {
     let s = "";
-    for (let l = from; l < to; l++) s += (s ? ":" : "") + src.protoName(proto[l]);
+    for (let l = from; l < to; l++) if (listed(l)) s += (s ? ":" : "") + src.protoName(proto[l]);
     return s;
   };
   for (let i = 0; i < n; i++) {
     const from = frameStart[i], to = frameStart[i + 1];
     if (to - from <= 5) {
       let key = to - from;
-      for (let l = from; l < to; l++) key = key * 1024 + proto[l];
+      for (let l = from; l < to; l++) key = key * 1024 + (listed(l) ? proto[l] : 1023);
       let v = byKey.get(key);
       if (v === undefined) byKey.set(key, (v = text(from, to)));
       out[i] = v;

@@ -64,3 +64,13 @@ export function hasAddresses(frame: number): boolean {
 export const inError = (frame: number): boolean => netState.frame === frame && netState.inError;
 /** True when `frame`'s transport layer sees an unreassembled fragment (Wireshark's pinfo->fragmented). */
 export const fragmented = (frame: number): boolean => netState.frame === frame && netState.fragmented;
+
+/** The ports of the TCP segment being dissected (Wireshark's pinfo->srcport/destport), for PDU dissectors above. */
+export const segmentPorts = { frame: -1, src: 0, dst: 0 };
+
+/** Called by tcp.ts once it has read the ports. */
+export function setSegmentPorts(frame: number, src: number, dst: number): void {
+  segmentPorts.frame = frame;
+  segmentPorts.src = src;
+  segmentPorts.dst = dst;
+}

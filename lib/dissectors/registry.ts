@@ -25,6 +25,14 @@ import { tcp } from "./tcp.js";
 import { udp } from "./udp.js";
 import { data } from "./data.js";
 // -- application layers (imports) --
+import { bluetooth } from "./bluetooth.js";
+import { btleRf } from "./btle-rf.js";
+import { btle } from "./btle.js";
+import { btcommonAd } from "./btcommon-ad.js";
+import { btl2cap } from "./btl2cap.js";
+import { btatt } from "./btatt.js";
+import { btsmp } from "./btsmp.js";
+import { coap } from "./coap.js";
 import { mbtcp } from "./mbtcp.js";
 import { modbus } from "./modbus.js";
 import { mqtt } from "./mqtt.js";
@@ -40,6 +48,8 @@ export const DISSECTORS: readonly Dissector[] = [
   udp,
   data,
   // -- application layers --
+  bluetooth, btleRf, btle, btcommonAd, btl2cap, btatt, btsmp,
+  coap,
   mbtcp, modbus,
   mqtt,
 ];
@@ -76,6 +86,9 @@ function registerHandoffs(t: HandoffTables): void {
   t.ipProto[6] = tcp; // IP_PROTO_TCP
   t.ipProto[17] = udp; // IP_PROTO_UDP
   // -- application hand-offs --
+  t.linktype[256] = bluetooth; // LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR (-> btle_rf)
+  t.linktype[251] = bluetooth; // LINKTYPE_BLUETOOTH_LE_LL (-> btle)
+  t.udpPort[5683] = coap; // CoAP (RFC 7252 section 12.8); 5684 is CoAP over DTLS
   t.tcpPort[502] = mbtcp; // Modbus/TCP (IANA "mbap")
   t.tcpPort[1883] = mqtt; // MQTT (IANA "mqtt"); 8883 is MQTT over TLS
 }

@@ -10,7 +10,7 @@ import { handOff, type DissectContext, type Dissector } from "./dissector.js";
 import { protocolField, type FieldDef } from "./field.js";
 import { byPorts } from "./handoff.js";
 import { copy, u16, u32 } from "./bytes.js";
-import { fragmented, hasAddresses, inError, net } from "./pinfo.js";
+import { fragmented, hasAddresses, inError, net, setSegmentPorts } from "./pinfo.js";
 import { OPTION_FIELDS } from "./tcp-options.js";
 import { isStreamDissector, reassemble } from "./tcp-reassembly.js";
 import { A_OUT_OF_ORDER, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION, SeqAnalyzer } from "./tcp-analysis.js";
@@ -185,6 +185,7 @@ export const tcp: Dissector = {
     }
     const hl = hdrLen(b, o), fl = flagsOf(b, o), seq = u32(b, o + SEQ);
     const sport = u16(b, o + SRC_PORT), dport = u16(b, o + DST_PORT);
+    setSegmentPorts(f, sport, dport);
     const hit = streams.lookup(net.family, net.src, sport, net.dst, dport, fl, seq);
     const s = hit.stream, d = hit.dir, ack = u32(b, o + ACK);
     aux |= (d ? AUX_DIR : 0) | (hit.reused ? AUX_REUSED : 0);

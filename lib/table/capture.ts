@@ -12,6 +12,7 @@ import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
 import type { LayerTable } from "../decode/layer-table.js";
 import { walk } from "../decode/walk.js";
+import { rawColumn } from "../dsl/raw.js";
 import { unknownField } from "./errors.js";
 import { FrameView } from "./frame-view.js";
 import { escapeHtml } from "./html.js";
@@ -92,6 +93,7 @@ export class Capture implements DeriveSource {
 
   protoId(proto: string): number { return lookupProtocol(proto)?.id ?? -1; }
   protoName(id: number): string { return DISSECTORS[id]?.proto ?? "?"; }
+  protoListed(id: number, aux: number): boolean { return DISSECTORS[id]?.listed?.(aux) ?? true; }
 
   /** Jupyter display: the capinfos-like summary with the protocol hierarchy, as text and as escaped HTML. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
@@ -109,7 +111,13 @@ export class Capture implements DeriveSource {
     for (const a of new Set(abbrevs)) {
       if (this.cache.has(a)) continue;
       const e = lookupField(a);
-      if (!e) throw unknownField(a);
+      if (!e) {
+        // A filter's pseudo-column (layer operator ip.src#2, frame[-4:], tcp[0:] …), built from the layer table.
+        const raw = rawColumn(a, this);
+        if (!raw) throw unknownField(a);
+        this.cache.set(a, raw);
+        continue;
+      }
       if (e.field.derive) derived.push(e.field);
       else layerFields.push({ field: e.field, proto: e.protoId });
     }

@@ -1,7 +1,7 @@
 // A lazy selection of a capture's frames: a chain of display filters evaluated only when rows are needed,
 // so `cap.filter(a).filter(b).select(...)` decodes the columns a and b name, once, and nothing else.
 
-import { compileFilter } from "../dsl/compile.js";
+import { compileFilter } from "../dsl/index.js";
 import type { Column } from "../decode/column.js";
 import type { Capture } from "./capture.js";
 import { toTable, type ColumnTable } from "./to-arquero.js";
@@ -27,7 +27,7 @@ export class FrameView {
     for (const text of this.filters) {
       const f = compileFilter(text);
       this.capture.columns(f.fields);
-      const m = f.run((a) => this.capture.column(a), n);
+      const m = f.run((a: string) => this.capture.column(a), n);
       if (mask) for (let i = 0; i < n; i++) mask[i] &= m[i];
       else mask = m;
     }

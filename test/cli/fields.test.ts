@@ -70,7 +70,7 @@ test("wirebook fields prints what tshark -T fields prints, for every registered 
           if (a !== b) mismatches.push({ frame: i + 1, field: fields[k], tshark: b, ours: a });
         }
       }
-      const c: Comparison = { file, frames: n, fields, compared: n * fields.length, mismatches };
+      const c: Comparison = { file, frames: n, fields, compared: n * fields.length, mismatches, beyond: new Map() };
       compared += c.compared;
       mismatched += mismatches.length;
       const text = report(c);

@@ -2,7 +2,7 @@
 // (formatFrame, tshark -T fields), a count of cells compared and a compact report of what differs.
 
 import * as path from "node:path";
-import { lookupField } from "../../lib/dissectors/registry.js";
+import { lookupField, lookupProtocol } from "../../lib/dissectors/registry.js";
 import { open } from "../../lib/table/capture.js";
 import { formatFrame } from "../../lib/table/tshark-format.js";
 import { tsharkFields } from "../oracle/tshark.js";
@@ -16,6 +16,20 @@ export interface Comparison {
   /** Cells compared: fields x frames. */
   compared: number;
   mismatches: Mismatch[];
+  /** Protocols tshark decodes that we do not dissect yet, with the frames whose stack was cut there. */
+  beyond: Map<string, number>;
+}
+
+/**
+ * frame.protocols up to the protocols we dissect: tshark's stack is cut at its first protocol we do not register
+ * (HTTP, DNS, TLS … until their dissectors exist), and ours at the same depth (where we show `data` or stop).
+ * Returns the compared texts and the protocol where tshark's stack was cut (or null).
+ */
+export function comparableStacks(tshark: string, ours: string): { tshark: string; ours: string; cut: string | null } {
+  const t = tshark.split(":"), o = ours.split(":");
+  const k = t.findIndex((p) => lookupProtocol(p) === undefined);
+  if (k < 0) return { tshark, ours, cut: null };
+  return { tshark: t.slice(0, k).join(":"), ours: o.slice(0, k).join(":"), cut: t[k] };
 }
 
 /** Compares every frame's `fields` with tshark's. Reads the file once for all fields; one tshark run (cached). */
@@ -25,15 +39,38 @@ export async function compareCapture(file: string, fields: readonly string[]): P
   try {
     const cols = cap.columns(fields);
     const mismatches: Mismatch[] = [];
+    const beyond = new Map<string, number>();
     const n = Math.max(cap.count, rows.length);
+    // Per frame.protocols column: the first protocol of this file that tshark decodes and we do not, if any.
+    const undissected = new Map<number, string>();
+    fields.forEach((f, k) => {
+      if (f !== "frame.protocols") return;
+      for (const row of rows) {
+        const cut = comparableStacks(row[k], "").cut;
+        if (cut) { undissected.set(k, cut); break; }
+      }
+    });
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < fields.length; k++) {
-        const ours = i < cap.count ? formatFrame(cols[k], i, { index: cap.file.index }) : "<no frame>";
-        const theirs = i < rows.length ? rows[i][k] : "<no frame>";
+        let ours = i < cap.count ? formatFrame(cols[k], i, { index: cap.file.index }) : "<no frame>";
+        let theirs = i < rows.length ? rows[i][k] : "<no frame>";
+        if (fields[k] === "frame.protocols" && i < cap.count && i < rows.length) {
+          const c = comparableStacks(theirs, ours);
+          if (c.cut) beyond.set(c.cut, (beyond.get(c.cut) ?? 0) + 1);
+          theirs = c.tshark;
+          ours = c.ours;
+          // A protocol we lack (HTTP, TLS …) that reassembles holds a segment's payload: tshark lists nothing after
+          // tcp there, we list the payload as data. Counted under that protocol's name, not as a mismatch.
+          const lacking = undissected.get(k);
+          if (lacking && ours === `${theirs}:data` && /:(tcp|udp)$/.test(theirs)) {
+            beyond.set(`${lacking} (holding a segment)`, (beyond.get(`${lacking} (holding a segment)`) ?? 0) + 1);
+            ours = theirs;
+          }
+        }
         if (ours !== theirs) mismatches.push({ frame: i + 1, field: fields[k], tshark: theirs, ours });
       }
     }
-    return { file, frames: n, fields: [...fields], compared: n * fields.length, mismatches };
+    return { file, frames: n, fields: [...fields], compared: n * fields.length, mismatches, beyond };
   } finally {
     cap.close();
   }

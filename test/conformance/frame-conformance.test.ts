@@ -30,6 +30,9 @@ test("frame.* fields of every corpus and sample capture match tshark", async (t)
       compared += c.compared;
       mismatched += c.mismatches.length;
       if (c.mismatches.length) failedFiles++;
+      if (c.beyond.size) {
+        st.diagnostic(`frame.protocols compared up to the protocols we dissect; tshark goes on with: ${[...c.beyond].map(([p, k]) => `${p} (${k} frames)`).join(", ")}`);
+      }
       const text = report(c);
       for (const line of text.split("\n")) st.diagnostic(line);
       assert.equal(c.mismatches.length, 0, `${c.mismatches.length} mismatches (the diff is in this test's diagnostics)`);
