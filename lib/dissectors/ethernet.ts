@@ -2,6 +2,7 @@
 // IEEE 802.3-2018 clause 3.2; Wireshark epan/dissectors/packet-eth.c; gopacket layers/ethernet.go.
 // A type/length value >= 0x0600 is an ethertype (Ethernet II); <= 1500 is an 802.3 length followed by LLC.
 
+import { ETHERTYPE_NAMES } from "./ethertype-names.js";
 import { handOff, type DissectContext, type Dissector } from "./dissector.js";
 import { protocolField, type FieldDef } from "./field.js";
 import { mac, u16, u24 } from "./bytes.js";
@@ -51,7 +52,7 @@ export const FIELDS: readonly FieldDef[] = [
     each: (b, o, e, _r, _a, emit) => { if (hasDst(o, e)) emit(b[o + DST] & 1); if (hasSrc(o, e)) emit(b[o + SRC] & 1); },
   },
   {
-    abbrev: "eth.type", name: "Type", type: "uint16", base: "hex", description: "Ethertype of the payload (Ethernet II only)",
+    abbrev: "eth.type", name: "Type", type: "uint16", base: "hex", values: ETHERTYPE_NAMES, description: "Ethertype of the payload (Ethernet II only)",
     get: (b, o, e) => (hasType(o, e) && isType(b, o) ? u16(b, o + TYPE) : undefined),
   },
   {

@@ -40,9 +40,12 @@ const lookedUp = (_b: Uint8Array, o: number, e: number) => e - o >= TCP_LOOKUP_L
 /** Segment length is known: not quoted and the IP payload covers the header (tcp.len). */
 const seglenKnown = (b: Uint8Array, o: number, e: number, r: number, a: number) => lookedUp(b, o, e) && !(a & AUX_QUOTED) && r >= hdrLen(b, o);
 
+/** Wireshark's tfs_set_notset: the names `tcp.flags.syn == Set` accepts. */
+const SET_NOT_SET = { 0: "Not set", 1: "Set" };
+
 /** A flag bit as tshark shows it (0 or 1), present when the flags are. */
 function flagBit(abbrev: string, name: string, mask: number, description: string): FieldDef {
-  return { abbrev, name, type: "bool", mask, description, get: (b, o, e) => (fixed(b, o, e) ? (flagsOf(b, o) & mask ? 1 : 0) : undefined) };
+  return { abbrev, name, type: "bool", mask, values: SET_NOT_SET, description, get: (b, o, e) => (fixed(b, o, e) ? (flagsOf(b, o) & mask ? 1 : 0) : undefined) };
 }
 
 /** An expert item: present (1) when `when` holds for a fixed header. */

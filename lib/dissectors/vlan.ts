@@ -3,6 +3,7 @@
 // an `ethertype` layer, as tshark 4.0 shows it (eth:ethertype:vlan:ethertype:ip). A type value of 1500 or less is an
 // 802.3 length, and an LLC (or raw IPX) payload follows.
 
+import { ETHERTYPE_NAMES } from "./ethertype-names.js";
 import { handOff, type DissectContext, type Dissector } from "./dissector.js";
 import { protocolField, type FieldDef } from "./field.js";
 import { u16 } from "./bytes.js";
@@ -29,7 +30,7 @@ export const FIELDS: readonly FieldDef[] = [
   { abbrev: "vlan.priority", name: "Priority", type: "uint16", mask: 0xe000, values: PRIORITY_NAMES, description: "Priority code point (PCP)", get: (b, o, e) => (tagged(o, e) ? b[o + TCI] >> 5 : undefined) },
   { abbrev: "vlan.dei", name: "DEI", type: "bool", mask: 0x1000, description: "Drop eligible indicator (formerly CFI)", get: (b, o, e) => (tagged(o, e) ? (b[o + TCI] >> 4) & 1 : undefined) },
   { abbrev: "vlan.id", name: "ID", type: "uint16", mask: 0x0fff, description: "VLAN identifier", get: (b, o, e) => (tagged(o, e) ? u16(b, o + TCI) & 0xfff : undefined) },
-  { abbrev: "vlan.etype", name: "Type", type: "uint16", base: "hex", description: "Ethertype of what follows the tag", get: (b, o, e) => (tagged(o, e) && u16(b, o + TYPE) > MAX_LENGTH ? u16(b, o + TYPE) : undefined) },
+  { abbrev: "vlan.etype", name: "Type", type: "uint16", base: "hex", values: ETHERTYPE_NAMES, description: "Ethertype of what follows the tag", get: (b, o, e) => (tagged(o, e) && u16(b, o + TYPE) > MAX_LENGTH ? u16(b, o + TYPE) : undefined) },
   { abbrev: "vlan.len", name: "Length", type: "uint16", description: "802.3 length of the LLC payload after the tag", get: (b, o, e) => (tagged(o, e) && u16(b, o + TYPE) <= MAX_LENGTH ? u16(b, o + TYPE) : undefined) },
   trailerField({ abbrev: "vlan.trailer", name: "Trailer", type: "bytes", description: "Bytes after the payload of a tagged frame that are not padding" }, ["ethertype", "vlan"], OWNER_VLAN, "trailer"),
 ];

@@ -1,0 +1,42 @@
+// Ethertype value names as Wireshark's etype_vals (epan/dissectors/packet-ethertype.c) spells them, so that
+// `eth.type == IPv4` filters as in tshark. The common types only; any other value decodes to its number.
+
+import type { ValueNames } from "./field.js";
+
+export const ETHERTYPE_NAMES: ValueNames = {
+  0x0800: "IPv4",
+  0x0806: "ARP",
+  0x0842: "Wake on LAN",
+  0x22f0: "IEEE 1722 Audio Video Bridging Transport Protocol",
+  0x22f3: "TRILL",
+  0x6003: "DECnet Phase IV",
+  0x8035: "RARP",
+  0x809b: "AppleTalk LLAP bridging",
+  0x80f3: "AARP",
+  0x8100: "802.1Q Virtual LAN",
+  0x8137: "Netware IPX/SPX",
+  0x8204: "QNX 4 QNET",
+  0x86dd: "IPv6",
+  0x8808: "MAC Control",
+  0x8809: "Slow Protocols",
+  0x8847: "MPLS label switched packet",
+  0x8848: "MPLS multicast label switched packet",
+  0x8863: "PPPoE Discovery",
+  0x8864: "PPPoE Session",
+  0x887b: "HomePlug",
+  0x888e: "802.1X Authentication",
+  0x8892: "PROFINET",
+  0x889a: "HyperSCSI",
+  0x88a2: "ATA over Ethernet",
+  0x88a4: "EtherCAT frame",
+  0x88a8: "802.1ad Provider Bridge (Q-in-Q)",
+  0x88b8: "IEC 61850/GOOSE",
+  0x88cc: "802.1 Link Layer Discovery Protocol (LLDP)",
+  0x88e5: "802.1AE (MACsec)",
+  0x88e7: "802.1ah Provider Backbone Bridge (mac-in-mac)",
+  0x88f7: "PTPv2 over Ethernet (IEEE1588)",
+  0x8906: "Fibre Channel over Ethernet",
+  0x8914: "FCoE Initialization Protocol",
+  0x9000: "Configuration Test Protocol (loopback)",
+  0x9100: "VLAN tagged frame",
+};
