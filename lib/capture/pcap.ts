@@ -9,6 +9,8 @@ import type { RecordWalker } from "./walk.js";
 
 export const PCAP_MAGIC_MICRO = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANO = 0xa1b23c4d;
+/** Alexey Kuznetzov's patched libpcap: 24-byte record headers. Recognised so the error can name it; not read. */
+export const PCAP_MAGIC_MODIFIED = 0xa1b2cd34;
 
 // File header (draft-ietf-opsawg-pcap section 4).
 // magic at 0

@@ -4,7 +4,7 @@
 import { CaptureError, hex32, Problems } from "./errors.js";
 import { FrameIndex } from "./frame-index.js";
 import { type Gunzipped, gunzipToTemp, isGzip, removeTemp } from "./gunzip.js";
-import { PcapWalker, pcapMagic } from "./pcap.js";
+import { PCAP_MAGIC_MODIFIED, PcapWalker, pcapMagic } from "./pcap.js";
 import { BT_SHB } from "./pcapng-blocks.js";
 import { PcapngWalker } from "./pcapng.js";
 import { type ChunkHasher, InlineHasher, WorkerHasher } from "./sha256.js";
@@ -106,6 +106,9 @@ function makeWalker(head: Uint8Array, size: number, info: CaptureInfo, index: Fr
   const shown = magic >= 0 ? hex32(magic)
     : `0x${Array.from(head.subarray(0, size), (b) => b.toString(16).padStart(2, "0")).join("")} (${size} bytes)`;
   const gz = info.compression === "gzip" ? " inside the gzip stream" : "";
+  if (magic === PCAP_MAGIC_MODIFIED || magic === 0x34cdb2a1) {
+    throw new CaptureError(`unsupported pcap variant: "modified" (Kuznetzov) pcap, magic ${shown} at offset 0${gz}`, 0);
+  }
   throw new CaptureError(`not a pcap or pcapng file: magic ${shown} at offset 0${gz}`, 0);
 }
 

@@ -101,6 +101,7 @@ const THROWS: [string, Uint8Array, RegExp][] = [
   ["zero-length file", new Uint8Array(0), /^empty file$/],
   ["no capture at all", new TextEncoder().encode("hello world, not a capture"), /^not a pcap or pcapng file: magic 0x68656c6c at offset 0$/],
   ["three bytes", Uint8Array.of(0xd4, 0xc3, 0xb2), /^not a pcap or pcapng file: magic 0xd4c3b2 \(3 bytes\) at offset 0$/],
+  ["modified (Kuznetzov) pcap", Uint8Array.of(0x34, 0xcd, 0xb2, 0xa1, ...PCAP3.subarray(4)), /^unsupported pcap variant: "modified" \(Kuznetzov\) pcap, magic 0x34cdb2a1 at offset 0$/],
   ["pcap file header cut short", PCAP3.subarray(0, 10), /^pcap file header cut short: 10 of 24 bytes at offset 0$/],
   ["pcapng first section header cut short", NG_HEAD.subarray(0, 20), /^pcapng section header block cut short: 20 bytes at offset 0$/],
   ["pcapng first section with an unknown byte-order magic", patch(NG_HEAD, 8, 0x01020304), /unknown byte-order magic 0x01020304/],
