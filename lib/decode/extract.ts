@@ -15,7 +15,7 @@ import { Column, type NumArray, type Value } from "./column.js";
 import type { LayerTable } from "./layer-table.js";
 
 type Loop = (get: unknown, pl: Uint32Array, lo: number, hi: number, lt: LayerTable, offset: Float64Array, base: number,
-  cbuf: Uint8Array, values: unknown, valid: Uint8Array, over: Value[], emitter: Emitter) => void;
+  cbuf: Uint8Array, values: unknown, valid: Uint8Array, over: Value[], emitter: Emitter, rowOf: Uint32Array | null) => void;
 
 // Where the bytes of layer l are: in the chunk (offsets relative to the frame) or in a side buffer (absolute).
 const LOCATE = `
@@ -24,19 +24,21 @@ const LOCATE = `
     if (t === 0) { const fo = offset[f] - base; b = cbuf; o = fo + lt.off[l]; e = fo + lt.end[l]; }
     else { b = lt.side[t - 1]; o = lt.off[l]; e = lt.end[l]; }`;
 
+// Values are stored at row r: the frame, or (for message tables) the layer's row among its protocol's layers.
 const STORE: Record<"num" | "obj" | "fixed16", string> = {
-  num: "if (valid[f] === 0) { valid[f] = 1; values[f] = v; } else over.push(f, v);",
-  obj: "if (valid[f] === 0) { valid[f] = 1; values[f] = v; } else over.push(f, v);",
-  fixed16: "if (valid[f] === 0) { valid[f] = 1; values.set(v, f * 16); } else over.push(f, v);",
+  num: "if (valid[r] === 0) { valid[r] = 1; values[r] = v; } else over.push(r, v);",
+  obj: "if (valid[r] === 0) { valid[r] = 1; values[r] = v; } else over.push(r, v);",
+  fixed16: "if (valid[r] === 0) { valid[r] = 1; values.set(v, r * 16); } else over.push(r, v);",
 };
 
-function compileLoop(kind: "get" | "each" | "presence", store: keyof typeof STORE): Loop {
+function compileLoop(kind: "get" | "each" | "presence", store: keyof typeof STORE, perLayer: boolean): Loop {
+  const row = perLayer ? "const r = rowOf[l];" : "const r = f;";
   const body =
-    kind === "get" ? `const v = get(b, o, e, lt.rep[l], lt.aux[l]); if (v !== undefined) { ${STORE[store]} }`
-    : kind === "each" ? "emitter.frame = f; get(b, o, e, lt.rep[l], lt.aux[l], emitter.emit);"
-    : `const v = 1; ${STORE[store]}`;
+    kind === "get" ? `const v = get(b, o, e, lt.rep[l], lt.aux[l]); if (v !== undefined) { ${row} ${STORE[store]} }`
+    : kind === "each" ? `${row} emitter.frame = r; get(b, o, e, lt.rep[l], lt.aux[l], emitter.emit);`
+    : `const v = 1; ${row} ${STORE[store]}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh function per field is the point (see top).
-  return new Function(`return function extractLoop(get, pl, lo, hi, lt, offset, base, cbuf, values, valid, over, emitter) {
+  return new Function(`return function extractLoop(get, pl, lo, hi, lt, offset, base, cbuf, values, valid, over, emitter, rowOf) {
   for (let k = lo; k < hi; k++) {${LOCATE}
     ${body}
   }
@@ -60,12 +62,12 @@ class FieldSink {
   readonly loop: Loop;
   readonly emitter = new Emitter(this);
 
-  constructor(readonly field: FieldDef, readonly proto: number, n: number) {
+  constructor(readonly field: FieldDef, readonly proto: number, n: number, perLayer: boolean) {
     this.storage = storageOf(field.type);
     this.values = allocValues(this.storage, n);
     this.valid = new Uint8Array(n);
     const store = this.storage === "fixed16" ? "fixed16" : this.storage === "any" ? "obj" : "num";
-    this.loop = compileLoop(field.get ? "get" : field.each ? "each" : "presence", store);
+    this.loop = compileLoop(field.get ? "get" : field.each ? "each" : "presence", store, perLayer);
   }
 
   put(f: number, v: Value): void {
@@ -121,8 +123,12 @@ export class Extraction {
   private readonly sinks: FieldSink[];
   private bucket = new Uint32Array(0);
 
-  constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number) {
-    this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames));
+  /**
+   * `frames` rows, one per frame; or, with `rowOf` (layer index -> row), one row per layer of the fields' protocol,
+   * which is how message tables get one row per MQTT message even when a segment carries several.
+   */
+  constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number, private readonly rowOf: Uint32Array | null = null) {
+    this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames, rowOf !== null));
   }
 
   /** Extracts the fields from layers [from, to) whose bytes are in `chunk`. Never throws on packet content. */
@@ -133,7 +139,7 @@ export class Extraction {
       const lo = starts[s.proto], hi = starts[s.proto + 1];
       if (lo === hi) continue;
       try {
-        s.loop(s.field.get ?? s.field.each, list, lo, hi, layers, file.index.offset, chunk.base, chunk.buf, s.values, s.valid, s.over, s.emitter);
+        s.loop(s.field.get ?? s.field.each, list, lo, hi, layers, file.index.offset, chunk.base, chunk.buf, s.values, s.valid, s.over, s.emitter, this.rowOf);
       } catch (e) {
         // A getter bug must not lose the column: record it on the first frame of the chunk and go on.
         layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);

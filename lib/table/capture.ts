@@ -15,6 +15,7 @@ import { walk } from "../decode/walk.js";
 import { rawColumn } from "../dsl/raw.js";
 import { unknownField } from "./errors.js";
 import { FrameView } from "./frame-view.js";
+import { messageTable, type MessageOptions } from "./messages.js";
 import { escapeHtml } from "./html.js";
 import { summarize, summaryText } from "./summary.js";
 import type { ColumnTable } from "./to-arquero.js";
@@ -72,6 +73,14 @@ export class Capture implements DeriveSource {
   /** An Arquero table of every frame: `frame.number` then the named fields (decoded on demand). */
   select(...fields: string[]): ColumnTable {
     return new FrameView(this).select(...fields);
+  }
+
+  /**
+   * One row per protocol message ("mqtt", "coap", "modbus", "ble.adv", "att", "lwm2m", or any protocol name), with
+   * its frame number, time, stream and endpoints, that protocol's fields, and whether it is malformed (and why).
+   */
+  messages(kind: string, options: MessageOptions = {}): ColumnTable {
+    return messageTable(this, kind, options);
   }
 
   /** True once the field's column is in memory (a filter over it costs no file read). */
