@@ -6,11 +6,14 @@ const USAGE = `usage: wirebook <command> [options]
 
 commands:
   info CAPTURE…                 summary of captures (capinfos + protocol hierarchy)
+  samples                       summarise the bundled sample captures
   fields CAPTURE [-Y FILTER] -e FIELD …   one line a frame, like tshark -T fields
   count CAPTURE -Y FILTER       number of frames a display filter selects
   kernel -f CONNECTION_FILE     run the Jupyter kernel
   install [--user|--sys-prefix|--prefix DIR]   install the Jupyter kernelspec
-  start                         summarise the bundled sample captures
+  run NOTEBOOK.ipynb [-p NAME=VALUE …] [--html OUT.html] [--out EXECUTED.ipynb]
+                                execute a notebook through the kernel and write an offline HTML report
+  start                         run the bundled investigations into reports/*.html
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -18,7 +21,9 @@ type Command = (argv: string[]) => Promise<number>;
 /** Sub-commands load lazily so `wirebook info` does not pay for the kernel's dependencies. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => runInfoCommand,
-  start: async () => runStartCommand,
+  start: async () => { const { runStartNotebooks } = await import("./run-cmd.js"); return () => runStartNotebooks(); },
+  samples: async () => runStartCommand,
+  run: async () => (await import("./run-cmd.js")).runRunCommand,
   fields: async () => (await import("./fields-cmd.js")).runFieldsCommand,
   count: async () => (await import("./count-cmd.js")).runCountCommand,
   kernel: async () => (await import("./kernel-cmd.js")).runKernelCommand,

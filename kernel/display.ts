@@ -4,6 +4,7 @@
 
 import { inspect } from "node:util";
 import type { MimeBundle } from "./messages.js";
+import { renderSvg } from "../lib/charts/render.js";
 
 /** The symbol an object implements to display itself: `[$display](): MimeBundle`. */
 export const $display: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -37,7 +38,7 @@ export interface TableLike {
 /** The mime bundle for `value`. Never throws: a failing renderer falls back to text/plain. */
 export async function displayBundle(value: unknown): Promise<Displayed> {
   try {
-    const own = ownBundle(value);
+    const own = await ownBundle(value);
     if (own) return { data: own, metadata: {} };
     if (isTable(value)) return { data: tableBundle(value), metadata: {} };
     if (isVegaLite(value)) return { data: await vegaLiteBundle(value), metadata: {} };
@@ -53,11 +54,12 @@ export function plainText(value: unknown): string {
   return inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
 }
 
-function ownBundle(value: unknown): MimeBundle | undefined {
+/** The value's own bundle; `[$display]()` may return it or a Promise of it (a chart renders its SVG async). */
+async function ownBundle(value: unknown): Promise<MimeBundle | undefined> {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
   const fn = (value as Record<symbol, unknown>)[$display];
   if (typeof fn !== "function") return undefined;
-  const bundle = (fn as () => Record<string, unknown>).call(value);
+  const bundle = await (fn as () => Record<string, unknown> | Promise<Record<string, unknown>>).call(value);
   if (bundle === null || typeof bundle !== "object") return undefined;
   const text = typeof bundle["text/plain"] === "string" ? bundle["text/plain"] : plainText(value);
   return { ...bundle, "text/plain": text };
@@ -151,17 +153,8 @@ function describeMark(spec: object): string {
   return name ?? "composite";
 }
 
-/** Compiles Vega-Lite to Vega and renders headless (renderer "none"); vega and vega-lite load on first use. */
-export async function renderSvg(spec: object): Promise<string> {
-  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
-  const compiled = vl.compile(spec as Parameters<typeof vl.compile>[0]).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
+/** Compiles Vega-Lite to Vega and renders headless (lib/charts/render.ts, shared with the chart builders). */
+export { renderSvg } from "../lib/charts/render.js";
 
 /** True for a markdown finding: an object with a string `markdown` field. */
 export function isMarkdown(v: unknown): v is { markdown: string } {
