@@ -9,6 +9,7 @@ import { FRAME_FIELDS } from "./frame.js";
 import { ethernet } from "./ethernet.js";
 import { ethertype } from "./ethertype.js";
 // -- link and network layers (imports) --
+import { nflog } from "./nflog.js";
 import { vlan } from "./vlan.js";
 import { llc } from "./llc.js";
 import { arp } from "./arp.js";
@@ -33,6 +34,8 @@ import { btl2cap } from "./btl2cap.js";
 import { btatt } from "./btatt.js";
 import { btsmp } from "./btsmp.js";
 import { coap } from "./coap.js";
+import { lwm2mtlv } from "./lwm2mtlv.js";
+import { lwm2m } from "./lwm2m.js";
 import { mbtcp } from "./mbtcp.js";
 import { modbus } from "./modbus.js";
 import { mqtt } from "./mqtt.js";
@@ -42,6 +45,7 @@ export const DISSECTORS: readonly Dissector[] = [
   ethernet,
   ethertype,
   // -- link and network layers --
+  nflog,
   vlan, llc, arp, sll, nullLoop, raw, ipv4, ipv6, hopopts, routing, fraghdr, dstopts, icmp, icmpv6,
   // -- transport layers --
   tcp,
@@ -50,6 +54,7 @@ export const DISSECTORS: readonly Dissector[] = [
   // -- application layers --
   bluetooth, btleRf, btle, btcommonAd, btl2cap, btatt, btsmp,
   coap,
+  lwm2mtlv, lwm2m,
   mbtcp, modbus,
   mqtt,
 ];
@@ -58,6 +63,7 @@ export const DISSECTORS: readonly Dissector[] = [
 function registerHandoffs(t: HandoffTables): void {
   t.linktype[1] = ethernet; // LINKTYPE_ETHERNET
   // -- link and network hand-offs --
+  t.linktype[239] = nflog; // LINKTYPE_NFLOG
   t.linktype[0] = nullLoop; // LINKTYPE_NULL
   t.linktype[108] = nullLoop; // LINKTYPE_LOOP
   t.linktype[101] = raw; // LINKTYPE_RAW
