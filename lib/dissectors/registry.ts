@@ -26,6 +26,7 @@ import { tcp } from "./tcp.js";
 import { udp } from "./udp.js";
 import { data } from "./data.js";
 // -- application layers (imports) --
+import { dns } from "./dns.js";
 import { bluetooth } from "./bluetooth.js";
 import { btleRf } from "./btle-rf.js";
 import { btle } from "./btle.js";
@@ -52,6 +53,7 @@ export const DISSECTORS: readonly Dissector[] = [
   udp,
   data,
   // -- application layers --
+  dns,
   bluetooth, btleRf, btle, btcommonAd, btl2cap, btatt, btsmp,
   coap,
   lwm2mtlv, lwm2m,
@@ -92,6 +94,8 @@ function registerHandoffs(t: HandoffTables): void {
   t.ipProto[6] = tcp; // IP_PROTO_TCP
   t.ipProto[17] = udp; // IP_PROTO_UDP
   // -- application hand-offs --
+  t.udpPort[53] = dns; // DNS (RFC 1035 section 4.2.1); mDNS 5353 and LLMNR 5355 are "mdns"/"llmnr" in tshark 4.0
+  t.tcpPort[53] = dns; // DNS over TCP, length-prefixed (RFC 1035 section 4.2.2)
   t.linktype[256] = bluetooth; // LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR (-> btle_rf)
   t.linktype[251] = bluetooth; // LINKTYPE_BLUETOOTH_LE_LL (-> btle)
   t.udpPort[5683] = coap; // CoAP (RFC 7252 section 12.8); 5684 is CoAP over DTLS
