@@ -26,8 +26,9 @@ export function eachOption(dv: DataView, start: number, end: number, le: boolean
 
 /** UTF-8 text of dv[at, at+len), without trailing NULs (some writers terminate strings). */
 export function text(dv: DataView, at: number, len: number): string {
-  let end = at + len;
-  while (end > at && dv.getUint8(end - 1) === 0) end--;
+  // Wireshark treats option strings as C strings: the text ends at the first NUL (what follows it is not shown).
+  let end = at;
+  while (end < at + len && dv.getUint8(end) !== 0) end++;
   return utf8.decode(new Uint8Array(dv.buffer, dv.byteOffset + at, end - at));
 }
 

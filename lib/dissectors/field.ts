@@ -78,6 +78,8 @@ export interface FieldDef {
   readonly type: FieldType;
   /** One line saying what the field holds. */
   readonly description: string;
+  /** Byte separator when bytes print (Wireshark's SEP_COLON …): "00:11:25:82:95:b5" rather than "001125…". */
+  readonly sep?: ":" | "-" | "." | " ";
   /** Display base for integers (tshark prints hex fields as 0x… with -T fields). */
   readonly base?: "dec" | "hex" | "oct";
   /** Bit mask within its container, for documentation and for bitfield getters. */

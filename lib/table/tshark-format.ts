@@ -85,7 +85,7 @@ export function formatFrame(col: Column, i: number, opts: FormatOptions = {}): s
  */
 export function bytesText(field: FieldDef, v: Uint8Array): string {
   if (v.length === 0) return "<none>";
-  return hexText(v, (field as { sep?: string }).sep ?? "");
+  return hexText(v, field.sep ?? "");
 }
 
 // ---------------------------------------------------------------- numbers
