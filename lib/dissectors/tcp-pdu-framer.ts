@@ -204,7 +204,7 @@ function decideHeader(ctx: DissectContext, f: Flow, d: StreamDissector, stream: 
     account(-head.length);
     f.pdu = null;
     f.have = 0;
-    if (r < 0) {
+    if (r < 0 && probe.length <= limits.maxPdu) {
       f.pdu = probe; // still undecided: keep everything
       f.have = probe.length;
       account(probe.length);
@@ -222,7 +222,7 @@ function decideHeader(ctx: DissectContext, f: Flow, d: StreamDissector, stream: 
       account(probe.length);
       return end;
     }
-    if (r === 0 || judged === 0) {
+    if (r <= 0 || judged === 0) {
       book.events |= REASM_SKIPPED | REASM_PDU_DROPPED;
       book.skippedBytes += have;
       if (!split) f.state = RESYNC; // not a PDU start: look for one in the new bytes

@@ -209,6 +209,9 @@ export const tcp: Dissector = {
     if (!quoted && rep < hl) ctx.malformed("tcp", "short segment: the IP payload is shorter than the TCP header");
     if (end - o < hl) {
       if (!inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
+      // The payload was on the wire but is not in the file: the reassembler counts it as lost bytes.
+      const cut = portDissector(ctx, s, sport, dport);
+      if (isStreamDissector(cut) && !quoted) reassemble(ctx, s, d, seq, ack, fl & 0xff, b, end, end, Math.max(rep - hl, 0), cut);
       return null;
     }
     const next = portDissector(ctx, s, sport, dport);

@@ -103,24 +103,41 @@ class MessageRows {
     });
   }
 
-  /** Fields read from a layer: this protocol's own layer, or the nearest earlier layer of theirs in the frame. */
+  /**
+   * Fields read from a layer: this protocol's own layer; else the layers of that protocol the message carries (after
+   * it, before the next message in the frame: btcommon AD entries of an advertising PDU); else the nearest earlier
+   * layer of that protocol in the frame (tcp for MQTT, shared by every message of a segment).
+   */
   private perLayer(field: FieldDef, proto: number): Column {
     const lt = this.cap.layers(), m = this.count;
-    // source[row] = layer to read; rowOf[layer] = its slot in the per-layer column (the last slot is a dump).
-    const source = new Int32Array(m).fill(-1);
+    const ancestor = new Int32Array(m).fill(-1), carried = new Uint8Array(m);
+    const childRow = new Uint32Array(lt.count).fill(m);
     for (let r = 0; r < m; r++) {
-      if (proto === this.proto) { source[r] = this.layer[r]; continue; }
-      const f = this.frame[r];
-      for (let l = this.layer[r] - 1; l >= lt.frameStart[f]; l--) if (lt.proto[l] === proto) { source[r] = l; break; }
+      if (proto === this.proto) { ancestor[r] = this.layer[r]; continue; }
+      const f = this.frame[r], end = lt.frameStart[f + 1];
+      for (let l = this.layer[r] + 1; l < end && lt.proto[l] !== this.proto; l++) if (lt.proto[l] === proto) { childRow[l] = r; carried[r] = 1; }
+      if (carried[r]) continue;
+      for (let l = this.layer[r] - 1; l >= lt.frameStart[f]; l--) if (lt.proto[l] === proto) { ancestor[r] = l; break; }
     }
+    // Earlier layers may be shared by several rows: extract them into slots, then gather. rowOf's last slot is a dump.
     const rowOf = new Uint32Array(lt.count).fill(m);
-    for (let r = 0; r < m; r++) if (source[r] >= 0) rowOf[source[r]] = r;
+    for (let r = 0; r < m; r++) if (ancestor[r] >= 0) rowOf[ancestor[r]] = r;
+    const slots = this.extract(field, proto, rowOf, m);
+    const fromAncestor = gather(field, slots, Int32Array.from(ancestor, (l) => (l < 0 ? -1 : rowOf[l])), () => 0);
+    if (!carried.some((c) => c === 1)) return fromAncestor;
+    // Carried layers belong to exactly one row each: extract straight into rows, then take per row the right source.
+    const fromChildren = this.extract(field, proto, childRow, m);
+    const pick = new Int32Array(m);
+    for (let r = 0; r < m; r++) pick[r] = carried[r] ? r : -1;
+    const children = gather(field, fromChildren, pick, () => 0);
+    return merge(field, children, fromAncestor, carried);
+  }
+
+  private extract(field: FieldDef, proto: number, rowOf: Uint32Array, m: number): Column {
+    const lt = this.cap.layers();
     const ex = new Extraction([{ field, proto }], m + 1, rowOf);
     for (const chunk of frameChunks(this.cap.file)) ex.run(this.cap.file, lt, chunk, lt.frameStart[chunk.first], lt.frameStart[chunk.last]);
-    const slots = ex.finish()[0];
-    // Rows sharing one layer (two messages in one segment share its tcp layer) read the same slot.
-    const slotOf = Int32Array.from(source, (l) => (l < 0 ? -1 : rowOf[l]));
-    return gather(field, slots, slotOf, () => 0);
+    return ex.finish()[0];
   }
 
   /** Frame-level and derived fields: the frame's value; for this protocol's derived fields, the k-th occurrence. */
@@ -166,3 +183,17 @@ const copyValue = (v: Value): Value => (v instanceof Uint8Array ? v.slice() : v)
 const concat16 = (vs: Value[]) => { const out = new Uint8Array(vs.length * 16); vs.forEach((v, k) => out.set(v as Uint8Array, k * 16)); return out; };
 const toStorage = (col: Column, vs: Value[]) => (col.storage === "any" ? vs : Float64Array.from(vs as number[]));
 
+
+/** Row r from `a` where use[r], else from `b` (both columns have the same rows). */
+function merge(field: FieldDef, a: Column, b: Column, use: Uint8Array): Column {
+  const m = use.length, map = new Int32Array(m);
+  const values: Value[] = [], starts = new Uint32Array(m + 1);
+  for (let r = 0; r < m; r++) {
+    const src = use[r] ? a : b;
+    for (let k = 0, c = src.count(r); k < c; k++) values.push(src.get(r, k)!);
+    starts[r + 1] = values.length;
+    map[r] = r;
+  }
+  const all = new Column(field, m, a.storage === "fixed16" ? concat16(values) : toStorage(a, values), null, starts);
+  return gather(field, all, map, () => 0);
+}

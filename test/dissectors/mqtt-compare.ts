@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mqtt } from "../../lib/dissectors/mqtt.js";
 import { open } from "../../lib/table/capture.js";
-import { formatFrame } from "../../lib/table/tshark-format.js";
+import { escapeText, formatFrame } from "../../lib/table/tshark-format.js";
 import { tsharkFields } from "../oracle/tshark.js";
 
 const run = promisify(execFile);
@@ -78,21 +78,21 @@ export async function compareMqtt(file: string, port?: number): Promise<Result> 
         }
         if (o !== t) res.mismatches.push({ frame: i + 1, field, tshark: t, ours: o });
       });
-      // The text forms: ours are given only where the bytes are text; each must be tshark's value, in order.
+      // The text forms: ours are given only where the bytes are text; each must be tshark's value, in order (found
+      // in tshark's aggregated text one after the other: a comma inside a value defeats splitting on commas).
       TEXT_FORMS.forEach((field, k) => {
-        const mine = i < cap.count ? cols[asked.length + k].all(i).map(String) : [];
+        const mine = i < cap.count ? cols[asked.length + k].all(i).map((v) => escapeText(String(v))) : [];
         if (mine.length === 0) return;
         res.compared++;
-        const theirsAll = (textRows[i]?.[k] ?? "").split(",");
+        const theirsAll = textRows[i]?.[k] ?? "";
         let at = 0;
         const ok = mine.every((m) => {
-          while (at < theirsAll.length && theirsAll[at] !== m) at++;
-          return at++ < theirsAll.length;
+          const hit = theirsAll.indexOf(m, at);
+          if (hit < 0 || (hit > 0 && theirsAll[hit - 1] !== ",")) return false;
+          at = hit + m.length;
+          return at === theirsAll.length || theirsAll[at] === ",";
         });
-        // Text holding a comma is split by the aggregator: compare the joined forms instead.
-        if (!ok && !(mine.length === 1 && textRows[i]?.[k] === mine[0])) {
-          res.mismatches.push({ frame: i + 1, field, tshark: textRows[i]?.[k] ?? "", ours: mine.join(",") });
-        }
+        if (!ok) res.mismatches.push({ frame: i + 1, field, tshark: theirsAll, ours: mine.join(",") });
       });
     }
   } finally {
