@@ -4,6 +4,7 @@
 // name ("cell[N]") and source map so tracebacks show cell lines; the last expression's value is returned instead of
 // printed; "wirebook" resolves to this package's library from any directory.
 
+import { expandShorthand } from "./shorthand.js";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import Module, { createRequire } from "node:module";
@@ -82,7 +83,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
 
   async function execute(code: string, requested: string): Promise<CellOutcome> {
     const cell = uniqueName(requested);
-    const converted = conv.convert(prevDecl, code);
+    const converted = conv.convert(prevDecl, expandShorthand(code));
     for (const out of converted.sideOutputs ?? []) {
       sideModules.delete(out.path);
       sideOutputs.set(out.path, out.data);

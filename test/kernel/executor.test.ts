@@ -60,3 +60,10 @@ test("the last expression's value is returned, undefined and null are no value",
   assert.deepEqual(await ex.execute("({ a: 1 })", "cell[7]"), { ok: true, hasValue: true, value: { a: 1 } });
   assert.deepEqual(await ex.execute("undefined", "cell[8]"), { ok: true, hasValue: false, value: undefined });
 });
+
+test("regression: a shorthand property naming an earlier cell's variable ({ lateness }) is not a ReferenceError", async () => {
+  assert.deepEqual(await ex.execute("let lateness = 10;", "cell[9]"), { ok: true, hasValue: false });
+  assert.deepEqual(await ex.execute("const opts = { lateness, factor: 1.5 };\nopts", "cell[10]"),
+    { ok: true, hasValue: true, value: { lateness: 10, factor: 1.5 } });
+  assert.deepEqual(await ex.execute("let factor = 0; ({ factor } = opts);\nfactor", "cell[11]"), { ok: true, hasValue: true, value: 1.5 });
+});
