@@ -17,6 +17,8 @@ export interface DecodeResult {
   layerBytes: number;
   columnBytes: number;
   malformedFrames: number;
+  /** The largest columns in memory, largest first (MB). */
+  largest: { field: string; mb: number }[];
   /** Whether each field occurs at least once in the capture (a sanity check that the decode did something). */
   present: Record<string, boolean>;
 }
@@ -36,14 +38,17 @@ export async function fullDecode(args: { path: string; fields?: string[] }): Pro
   let malformed = 0;
   for (let i = 0; i < cap.count; i++) malformed += layers.malformed[i];
   const present: Record<string, boolean> = {};
+  const sizes: { field: string; mb: number }[] = [];
   let columnBytes = 0;
   cols.forEach((c, k) => {
     columnBytes += c.byteLength;
+    sizes.push({ field: fields[k], mb: c.byteLength / 1e6 });
     present[fields[k]] = c.starts ? c.starts[c.n] > 0 : c.valid!.indexOf(1) >= 0;
   });
   const r: DecodeResult = {
     packets: cap.count, fileBytes: cap.info.fileSize, fields: fields.length, openMs: t1 - t0, decodeMs: t2 - t1, cpuMs: (cpu.user + cpu.system) / 1000,
-    layers: layers.count, layerBytes: layers.byteLength, columnBytes, malformedFrames: malformed, present,
+    layers: layers.count, layerBytes: layers.byteLength, columnBytes, malformedFrames: malformed,
+    largest: sizes.sort((a, b) => b.mb - a.mb).slice(0, 12), present,
   };
   cap.close();
   return r;

@@ -81,7 +81,10 @@ const sources = new Map<string, string[] | null>();
 /** Names V8 gives the arrow functions of a FIELDS entry (`get: (b, o) => …`). */
 const GETTER_NAMES = new Set(["get", "each", ""]);
 
-/** The abbrev declared nearest above a (0-based) line of a project file: the field a getter at that line belongs to. */
+/**
+ * The abbrev declared nearest above a (0-based) line of a dissector file: the field a getter at that line belongs to,
+ * or the factory function that makes the getters of several fields.
+ */
 function fieldAt(url: string, line: number): string | undefined {
   if (!url.startsWith("file:") || !url.includes("/dissectors/")) return undefined;
   let lines = sources.get(url);
@@ -90,9 +93,12 @@ function fieldAt(url: string, line: number): string | undefined {
     sources.set(url, lines);
   }
   if (!lines) return undefined;
-  for (let i = line; i >= 0 && i > line - 8; i--) {
+  for (let i = line; i >= 0 && i > line - 10; i--) {
     const m = /abbrev:\s*"([^"]+)"/.exec(lines[i] ?? "");
     if (m) return m[1];
+    // A getter made by a factory (`function flagBit(abbrev, …) { return { …, get: … } }`) serves many fields.
+    const factory = /function (\w+)\(abbrev\b/.exec(lines[i] ?? "");
+    if (factory) return `every field made by ${factory[1]}()`;
   }
   return undefined;
 }

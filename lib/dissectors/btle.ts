@@ -180,7 +180,7 @@ export const FIELDS: readonly FieldDef[] = [
   { abbrev: "btle.target_address", name: "Target Address", type: "ether", description: "TargetA of an ADV_DIRECT_IND or extended header", get: (b, o, e, r, a) => addr([ADV_DIRECT_IND], 6)(b, o, e, r, a) ?? ext(0x02, 6, bdAddr)(b, o, e, r, a) },
   { abbrev: "btle.scanning_address", name: "Scanning Address", type: "ether", description: "ScanA of a SCAN_REQ", get: addr([SCAN_REQ], 0) },
   {
-    abbrev: "btle.scan_responce_data", name: "Scan Response Data", type: "bytes", description: "ScanRspData of a SCAN_RSP (Wireshark's spelling)",
+    abbrev: "btle.scan_responce_data", name: "Scan Response Data", type: "bytes", emptyText: "<MISSING>", description: "ScanRspData of a SCAN_RSP (Wireshark's spelling)",
     get: (b, o, e, r, a) => { if (advType(b, o, e, a) !== SCAN_RSP) return undefined; const p = hdr(o, a) + 8; const n = Math.min(e, o + r - CRC_LEN) - p; return n >= 0 ? copy(b, p, n) : undefined; },
   },
   { abbrev: "btle.link_layer_data", name: "Link Layer Data", type: "none", description: "LLData of a CONNECT_IND", get: ll(0, 22, () => 1) },

@@ -18,6 +18,8 @@ import { hasAddresses, net } from "./pinfo.js";
 
 /** Content-Formats of OMA LwM2M TLV (IANA 11542, and the pre-registration 1542 Wireshark also maps). */
 const CF_LWM2M_TLV = 11542, CF_LWM2M_TLV_OLD = 1542;
+/** Content-Format application/octet-stream (RFC 7252 section 12.3). */
+const CF_OCTET_STREAM = 42;
 
 /** ENC_ASCII as Wireshark 4.0 decodes it: bytes above 0x7f become U+FFFD. */
 export function asciiText(b: Uint8Array, o: number, n: number): string {
@@ -176,6 +178,22 @@ export const FIELDS: readonly FieldDef[] = [
   derivedField("coap.block.reassembled.length", "Reassembled block length", "uint32", "Length of the reassembled payload"),
 ];
 
+/**
+ * The media_type dissector packet-coap.c (4.0, dissect_coap_payload) hands a payload to, "" for none: without a
+ * Content-Format a 4.xx/5.xx diagnostic is "text/plain" and anything else "application/octet-stream"; Content-Format
+ * 0 is "text/plain". text/plain is data-text-lines and octet-stream is data in tshark's media_type table; LwM2M TLV
+ * goes to lwm2mtlv. link-format and the other formats have no dissector here (tshark's json, cbor … are not written).
+ */
+export function mediaDissector(ctype: number, codeClass: number): string {
+  switch (ctype) {
+    case -1: return codeClass === 4 || codeClass === 5 ? "data-text-lines" : "data";
+    case 0: return "data-text-lines";
+    case CF_OCTET_STREAM: return "data";
+    case CF_LWM2M_TLV: case CF_LWM2M_TLV_OLD: return "lwm2mtlv";
+    default: return "";
+  }
+}
+
 /** Reasons a message is malformed (ctx.malformed), or "" when it is well formed. */
 function problem(b: Uint8Array, o: number, end: number): string {
   if (end - o < COAP_HEADER_LEN) return "header cut short (fewer than 4 bytes)";
@@ -192,7 +210,7 @@ function problem(b: Uint8Array, o: number, end: number): string {
   return "";
 }
 
-/** Decodes the header, records the layer (aux: conversation keys for coap-state.ts), hands LwM2M TLV on. */
+/** Decodes the header, records the layer (aux: conversation keys for coap-state.ts), hands the payload on. */
 export const coap: Dissector = {
   proto: "coap",
   name: "Constrained Application Protocol",
@@ -209,9 +227,10 @@ export const coap: Dissector = {
     const sport = havePorts ? u16(b, o - 8) : 0, dport = havePorts ? u16(b, o - 6) : 0;
     const aux = coapAux.of(tracked, request, havePorts ? net.family : 0, net.src, sport, net.dst, dport);
     ctx.layer(this, o, end, rep, aux);
-    const cf = scan.ctype;
-    if (scan.payload < 0 || scan.blockNum !== 0xffffffff || (cf !== CF_LWM2M_TLV && cf !== CF_LWM2M_TLV_OLD)) return null;
-    const next = ctx.tables.byName.get("lwm2mtlv") ?? null;
+    // A block is not handed on (Wireshark reassembles it; coap-state.ts does that after the pass).
+    if (scan.payload < 0 || scan.blockNum !== 0xffffffff) return null;
+    const name = mediaDissector(scan.ctype, b[o + CODE] >> 5);
+    const next = name === "" ? null : ctx.tables.byName.get(name) ?? null;
     return handOff(ctx, next, scan.payload, end, end - scan.payload);
   },
 };

@@ -80,6 +80,11 @@ export interface FieldDef {
   readonly description: string;
   /** Byte separator when bytes print (Wireshark's SEP_COLON …): "00:11:25:82:95:b5" rather than "001125…". */
   readonly sep?: ":" | "-" | "." | " ";
+  /**
+   * What tshark -T fields prints for an empty bytes value: "<none>" for a field declared with BASE_ALLOW_ZERO,
+   * "<MISSING>" for one without (Wireshark proto.c format_bytes_hfinfo). Unset prints "<none>".
+   */
+  readonly emptyText?: "<none>" | "<MISSING>";
   /** Display base for integers (tshark prints hex fields as 0x… with -T fields). */
   readonly base?: "dec" | "hex" | "oct";
   /** Bit mask within its container, for documentation and for bitfield getters. */

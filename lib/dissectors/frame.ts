@@ -61,8 +61,13 @@ export const FRAME_FIELDS: readonly FieldDef[] = [
     (src, i) => (src.file.info.format === "pcapng" ? src.file.index.iface[i] : undefined)),
   perFrame({ abbrev: "frame.file_off", name: "File Offset", type: "int64", description: "Offset of the frame's data in the (decompressed) capture file" },
     (src) => src.file.index.offset.slice(0, src.file.index.count)),
-  sparse({ abbrev: "frame.interface_name", name: "Interface name", type: "string", description: "Name of the capture interface (pcapng if_name; \"unknown\" when the IDB has none, as tshark says)" },
-    (src, i) => (src.file.info.format === "pcapng" ? src.file.info.interfaces[src.file.index.iface[i]]?.name ?? "unknown" : undefined)),
+  sparse({ abbrev: "frame.interface_name", name: "Interface name", type: "string", description: "Name of the capture interface (pcapng if_name, else its description, else \"unknown\", as tshark says)" },
+    (src, i) => {
+      // Wireshark's cf_get_interface_name(): if_name, else if_description, else "unknown".
+      if (src.file.info.format !== "pcapng") return undefined;
+      const ifc = src.file.info.interfaces[src.file.index.iface[i]];
+      return ifc?.name ?? ifc?.description ?? "unknown";
+    }),
   sparse({ abbrev: "frame.interface_description", name: "Interface description", type: "string", description: "Description of the capture interface (pcapng if_description)" },
     (src, i) => src.file.info.interfaces[src.file.index.iface[i]]?.description),
   {

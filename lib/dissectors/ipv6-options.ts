@@ -52,7 +52,7 @@ export const IPV6_OPTION_FIELDS: readonly FieldDef[] = [
   { abbrev: "ipv6.opt.type.rest", name: "Low-Order Bits", type: "uint8", base: "hex", mask: 0x1f, description: "Rest of the option type", each: options((b, at, _t, _l, emit) => emit(b[at] & 31)) },
   { abbrev: "ipv6.opt.length", name: "Length", type: "uint8", description: "Option data length (all options but Pad1)", each: options((_b, _at, _t, len, emit) => { if (len >= 0) emit(len); }) },
   { abbrev: "ipv6.opt.pad1", name: "Pad1", type: "none", description: "A one-byte padding option", each: options((_b, _at, t, _l, emit) => { if (t === OPT_PAD1) emit(1); }) },
-  { abbrev: "ipv6.opt.padn", name: "PadN", type: "bytes", description: "Padding bytes of a PadN option", each: options(data((t) => t === OPT_PADN)) },
+  { abbrev: "ipv6.opt.padn", name: "PadN", type: "bytes", emptyText: "<none>", description: "Padding bytes of a PadN option", each: options(data((t) => t === OPT_PADN)) },
   { abbrev: "ipv6.opt.router_alert", name: "Router Alert", type: "uint16", values: { 0: "MLD", 1: "RSVP", 2: "Active Networks" }, description: "Router alert value (RFC 2711)", each: options((b, at, t, len, emit) => { if (t === OPT_ROUTER_ALERT && len >= 2) emit(u16(b, at + 2)); }) },
   { abbrev: "ipv6.opt.experimental", name: "Experimental Option", type: "bytes", description: "Data of an RFC 4727 experimental option", each: options(data((t) => EXPERIMENTAL.includes(t))) },
 ];

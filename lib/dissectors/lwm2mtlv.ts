@@ -34,7 +34,7 @@ export const FIELDS: readonly FieldDef[] = [
   perElement("lwm2mtlv.identifier", "Identifier", "uint16", "Object instance, resource or resource instance id", () => el.id),
   perElement("lwm2mtlv.length", "Length", "uint32", "Value length from the length field", () => (el.lol > 0 ? el.len : undefined)),
   perElement("lwm2mtlv.value", "Value", "bytes", "Raw value of a resource or resource instance",
-    (b) => (isLeaf() && el.fits ? copy(b, el.val, el.len) : undefined)),
+    (b) => (isLeaf() && el.fits ? copy(b, el.val, el.len) : undefined), { emptyText: "<MISSING>" }),
   perElement("lwm2mtlv.object_instance", "Object Instance", "none", "An object instance element", () => (el.type === OBJECT_INSTANCE ? 1 : undefined)),
   perElement("lwm2mtlv.resource_instance", "Resource Instance", "none", "A resource instance element", () => (el.type === RESOURCE_INSTANCE ? 1 : undefined)),
   perElement("lwm2mtlv.resource_array", "Resource Array", "none", "A multiple-resources element", () => (el.type === RESOURCE_ARRAY ? 1 : undefined)),

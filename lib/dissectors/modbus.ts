@@ -22,7 +22,7 @@ import { secondsBetween } from "./transport-scan.js";
 
 /** A field the PDU walk finds (every occurrence, in Wireshark's order). */
 function walked(abbrev: string, name: string, type: FieldType, id: number, description: string,
-  extra: { base?: "hex"; values?: ValueNames; mask?: number } = {}): FieldDef {
+  extra: { base?: "hex"; values?: ValueNames; mask?: number; emptyText?: "<MISSING>" } = {}): FieldDef {
   return { abbrev, name, type, description, ...extra, each: (b, o, e, r, a, emit) => { walk(b, o, e, r, a, id, emit); } };
 }
 
@@ -94,7 +94,7 @@ export const FIELDS: readonly FieldDef[] = [
   ...EVENT_BIT_FIELDS.map(([abbrev, name], k) => walked(`modbus.${abbrev}`, name, "uint8", F.evBit + k, `Comm event bit: ${name}`, { mask: EVENT_BITS[k] })),
   walked("modbus.and_mask", "AND mask", "uint16", F.andMask, "Mask Write Register AND mask", { base: "hex" }),
   walked("modbus.or_mask", "OR mask", "uint16", F.orMask, "Mask Write Register OR mask", { base: "hex" }),
-  walked("modbus.data", "Data", "bytes", F.data, "Data not decoded further (or all of it when a byte count disagrees with what follows)"),
+  walked("modbus.data", "Data", "bytes", F.data, "Data not decoded further (or all of it when a byte count disagrees with what follows)", { emptyText: "<MISSING>" }),
   walked("modbus.mei", "MEI type", "uint8", F.mei, "Modbus Encapsulated Interface type of function 43", { values: MEI_TYPES }),
   walked("modbus.read_device_id", "Read Device ID", "uint8", F.readDeviceId, "Read Device Identification code", { values: READ_DEVICE_ID_CODES }),
   walked("modbus.object_id", "Object ID", "uint8", F.objectId, "Device identification object id", { values: OBJECT_IDS }),

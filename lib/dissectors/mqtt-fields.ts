@@ -236,7 +236,7 @@ export const FIELDS: readonly FieldDef[] = [
   // CONNECT payload (§3.1.3)
   { abbrev: "mqtt.willtopic_len", name: "Will Topic Length", type: "uint16", description: "Length of the Will topic", get: u16Of(E_WILLTOPIC_LEN) },
   { abbrev: "mqtt.willtopic", name: "Will Topic", type: "string", description: "Topic of the Will message", get: textOf(E_WILLTOPIC) },
-  { abbrev: "mqtt.willmsg", name: "Will Message", type: "bytes", description: "Will message payload", get: bytesOf(E_WILLMSG) },
+  { abbrev: "mqtt.willmsg", name: "Will Message", type: "bytes", emptyText: "<MISSING>", description: "Will message payload", get: bytesOf(E_WILLMSG) },
   { abbrev: "mqtt.willmsg_text", name: "Will Message", type: "string", description: "Will message payload as text, where it is text (valid UTF-8, no control characters)", get: textFormOf(E_WILLMSG) },
   { abbrev: "mqtt.willmsg_len", name: "Will Message Length", type: "uint16", description: "Length of the Will message", get: u16Of(E_WILLMSG_LEN) },
   { abbrev: "mqtt.username_len", name: "User Name Length", type: "uint16", description: "Length of the user name", get: u16Of(E_USER_LEN) },
@@ -244,7 +244,7 @@ export const FIELDS: readonly FieldDef[] = [
   { abbrev: "mqtt.passwd_len", name: "Password Length", type: "uint16", description: "Length of the password", get: u16Of(E_PASS_LEN) },
   { abbrev: "mqtt.passwd", name: "Password", type: "string", description: "Password (binary data, shown as UTF-8)", get: textOf(E_PASS) },
   // PUBLISH payload (§3.3.3)
-  { abbrev: "mqtt.msg", name: "Message", type: "bytes", description: "Application message (PUBLISH payload)", get: bytesOf(E_PAYLOAD) },
+  { abbrev: "mqtt.msg", name: "Message", type: "bytes", emptyText: "<MISSING>", description: "Application message (PUBLISH payload)", get: bytesOf(E_PAYLOAD) },
   { abbrev: "mqtt.msg_text", name: "Message", type: "string", description: "Application message as text, where it is text (valid UTF-8, no control characters)", get: textFormOf(E_PAYLOAD) },
   { abbrev: "mqtt.msg_decoded_as", name: "Message decoded as", type: "string", description: "Dissector a user's topic rule handed the message to (never set: no such rules here)", get: () => undefined },
   // CONNECT variable header (§3.1.2)

@@ -26,6 +26,10 @@ import { tcp } from "./tcp.js";
 import { udp } from "./udp.js";
 import { data } from "./data.js";
 // -- application layers (imports) --
+import { nordicBle } from "./nordic-ble.js";
+import { bluetoothH4Phdr, hciH4 } from "./bthci-h4.js";
+import { bthciAcl } from "./bthci-acl.js";
+import { dataTextLines } from "./data-text-lines.js";
 import { dns } from "./dns.js";
 import { bluetooth } from "./bluetooth.js";
 import { btleRf } from "./btle-rf.js";
@@ -53,6 +57,8 @@ export const DISSECTORS: readonly Dissector[] = [
   udp,
   data,
   // -- application layers --
+  nordicBle, hciH4, bthciAcl,
+  dataTextLines, // media_type "text/plain" (CoAP diagnostic and Content-Format 0 payloads)
   dns,
   bluetooth, btleRf, btle, btcommonAd, btl2cap, btatt, btsmp,
   coap,
@@ -94,6 +100,8 @@ function registerHandoffs(t: HandoffTables): void {
   t.ipProto[6] = tcp; // IP_PROTO_TCP
   t.ipProto[17] = udp; // IP_PROTO_UDP
   // -- application hand-offs --
+  t.linktype[272] = nordicBle; // LINKTYPE_NORDIC_BLE (-> btle)
+  t.linktype[201] = bluetoothH4Phdr; // LINKTYPE_BLUETOOTH_HCI_H4_WITH_PHDR (bluetooth -> hci_h4)
   t.udpPort[53] = dns; // DNS (RFC 1035 section 4.2.1); mDNS 5353 and LLMNR 5355 are "mdns"/"llmnr" in tshark 4.0
   t.tcpPort[53] = dns; // DNS over TCP, length-prefixed (RFC 1035 section 4.2.2)
   t.linktype[256] = bluetooth; // LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR (-> btle_rf)

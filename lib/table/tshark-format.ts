@@ -9,7 +9,8 @@
 //                or, when there is none, the abbrev — we have no tree labels and print the abbrev
 //   double       C's "%.15g" ("0.029", "1e-05")
 //   ether        "00:1b:44:11:3a:b7"; ipv4 dotted quad; ipv6 RFC 5952 ("fe80::211:25ff:fe82:95b5", "::ffff:1.2.3.4")
-//   bytes        lower-case hex without separators ("<none>" when empty; SEP_COLON fields put ":" between bytes)
+//   bytes        lower-case hex without separators (empty: "<none>" with BASE_ALLOW_ZERO, "<MISSING>" without, as the
+//                field's emptyText says; SEP_COLON fields put ":" between bytes)
 //   string       as is, except that \b \t \n \f \r print as the two characters "\b" "\t" "\n" "\f" "\r"; a
 //                backslash, quote, comma or other control character prints raw (samples/strings-escapes.pcap)
 //   rel_time     seconds with exactly nine decimals, "-" for negative ("0.000462000", "-1472003999.360380631")
@@ -79,12 +80,13 @@ export function formatFrame(col: Column, i: number, opts: FormatOptions = {}): s
 }
 
 /**
- * FT_BYTES: lower-case hex; "<none>" when empty (icmpv6.opt.padn of a zero-length PadN). A field declared with a
- * separator display (Wireshark's SEP_COLON etc., e.g. icmpv6.opt.linkaddr prints "00:11:25:82:95:b5") puts it
- * between bytes: FieldDef has no such property yet, so an optional `sep` on the definition is honoured when present.
+ * FT_BYTES: lower-case hex. Empty, it prints the field's `emptyText`: "<none>" for a field with BASE_ALLOW_ZERO
+ * (icmpv6.opt.padn of a zero-length PadN), "<MISSING>" for one without (an empty mqtt.msg, modbus.data); "<none>"
+ * when the definition does not say. A field declared with a separator display (Wireshark's SEP_COLON etc., e.g.
+ * icmpv6.opt.linkaddr prints "00:11:25:82:95:b5") puts its `sep` between bytes.
  */
 export function bytesText(field: FieldDef, v: Uint8Array): string {
-  if (v.length === 0) return "<none>";
+  if (v.length === 0) return field.emptyText ?? "<none>";
   return hexText(v, field.sep ?? "");
 }
 

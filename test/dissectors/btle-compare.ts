@@ -23,7 +23,6 @@ export const REASONS = {
   measured_power: "bluetooth.apple.ibeacon.measured_power is a Wireshark 4.2 field; 4.0 does not know it",
   u64: "a 64-bit random key/nonce above 2^53: a double cannot hold every digit",
   att_state: "Wireshark remembers handle -> UUID across frames and decodes values (and their generated UUID fields) by characteristic; btatt.ts is stateless",
-  missing: "a zero-length bytes value: tshark 4.0 prints <MISSING>, lib/table/tshark-format.ts prints <none>",
 } as const;
 export type Reason = keyof typeof REASONS;
 
@@ -49,7 +48,6 @@ export async function compareBle(file: string): Promise<Result> {
         res.compared++;
         const o = formatFrame(cols[k], i), t = theirs[k] ?? "";
         if (o === t) return;
-        if (o === "<none>" && t === "<MISSING>") return skip("missing");
         if (f.abbrev.startsWith("bluetooth.apple.ibeacon.") && t === "") return skip("ibeacon");
         if (f.type === "uint64" && o !== "" && t !== "" && BigInt(o.startsWith("0x") ? o : o) !== BigInt(t) && Math.abs(Number(o) - Number(t)) / Number(t) < 1e-15) return skip("u64");
         if (ATT_STATEFUL.has(f.abbrev) && isSubsequence(o, t)) return skip("att_state");

@@ -18,7 +18,6 @@ export const MODBUS_FIELDS: readonly string[] = [...mbtcp.fields, ...modbus.fiel
 export const REASONS = {
   ports: "query or response is decided by the direction of the connection's first ADU, not by the TCP ports (tcp.ts does not pass its ports up yet): wrong for a connection captured from a response on",
   gap: "after bytes lost in a direction, tshark 4.0 dissects each later segment at once; tcp-reassembly.ts holds them until the hole is declared lost (and never dissects retransmitted bytes again)",
-  emptyBytes: "an empty modbus.data prints \"<MISSING>\" in tshark (no BASE_ALLOW_ZERO); lib/table/tshark-format.ts prints \"<none>\" for every empty byte field",
   notModbus: "the payload is not Modbus: tshark shows data or another protocol after tcp, tcp-reassembly.ts shows nothing",
 } as const;
 export type Reason = keyof typeof REASONS;
@@ -96,7 +95,6 @@ export async function compareModbus(file: string): Promise<ModbusResult> {
       else if (!theirStack.includes("mbtcp") && !ourStack.includes("mbtcp")) reason = theirStack === ourStack ? null : "notModbus";
       const cell = (field: string, theirs: string, ours: string) => {
         if (theirs === ours) { res.compared++; return; }
-        if (theirs === "<MISSING>" && ours === "<none>") { skip("emptyBytes"); return; }
         if (reason !== null) { skip(reason); return; }
         res.compared++;
         res.mismatches.push({ frame: i + 1, field, tshark: theirs, ours });

@@ -18,7 +18,6 @@ export const DIFFERENCES: Record<string, { why: string; same: (ours: string, the
   "icmpv6.opt.linkaddr": { why: "FT_BYTES that tshark prints with ':' (the field's SEP_COLON display); FieldDef has no display separator yet, so the formatter prints plain hex", same: (a, t) => a === t.replaceAll(":", "") },
   "icmpv6.opt.src_linkaddr": { why: "as icmpv6.opt.linkaddr", same: (a, t) => a === t.replaceAll(":", "") },
   "icmpv6.opt.target_linkaddr": { why: "as icmpv6.opt.linkaddr", same: (a, t) => a === t.replaceAll(":", "") },
-  "ipv6.opt.padn": { why: "tshark prints an empty byte string as <none>; the shared formatter prints it empty", same: (a, t) => a === t.replaceAll("<none>", "") },
 };
 
 /** Frames whose link layer is not dissected here (NFLOG, Bluetooth): tshark's stack starts with a foreign protocol. */

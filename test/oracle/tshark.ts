@@ -347,6 +347,8 @@ export function ourType(ft: string): string | null {
     FT_PROTOCOL: "protocol", FT_NONE: "none", FT_BOOLEAN: "bool",
     FT_UINT8: "uint8", FT_UINT16: "uint16", FT_UINT24: "uint24", FT_UINT32: "uint32", FT_UINT64: "uint64",
     FT_INT8: "int8", FT_INT16: "int16", FT_INT32: "int32", FT_INT64: "int64", FT_DOUBLE: "double",
+    // FT_FLOAT is held as a double; its getters round to single precision, and the formatter prints what tshark does.
+    FT_FLOAT: "double",
     FT_ETHER: "ether", FT_IPv4: "ipv4", FT_IPv6: "ipv6", FT_BYTES: "bytes", FT_STRING: "string",
     FT_STRINGZ: "string", FT_UINT_STRING: "string", FT_STRINGZPAD: "string", FT_STRINGZTRUNC: "string",
     FT_ABSOLUTE_TIME: "abs_time", FT_RELATIVE_TIME: "rel_time", FT_FRAMENUM: "framenum",

@@ -221,6 +221,14 @@ test("bytes: hex, <none> when empty, a separator when the field declares one", (
   assert.equal(formatValue(colon, Uint8Array.of(0, 0x11, 0x25, 0x82, 0x95, 0xb5)), "00:11:25:82:95:b5");
 });
 
+test("bytes: an empty value prints the field's emptyText (BASE_ALLOW_ZERO <none>, else <MISSING>)", () => {
+  const missing: FieldDef = { abbrev: "mqtt.msg", name: "Message", type: "bytes", description: "", emptyText: "<MISSING>" };
+  const none: FieldDef = { abbrev: "ipv6.opt.padn", name: "PadN", type: "bytes", description: "", emptyText: "<none>" };
+  assert.equal(formatValue(missing, new Uint8Array(0)), "<MISSING>");
+  assert.equal(formatValue(none, new Uint8Array(0)), "<none>");
+  assert.equal(formatValue(missing, Uint8Array.of(0x68, 0x69)), "6869");
+});
+
 test("protocol fields print their abbrev, label fields 1, absent fields nothing", () => {
   const proto: FieldDef = { abbrev: "mqtt", name: "MQTT", type: "protocol", description: "" };
   const none: FieldDef = { abbrev: "tcp.analysis", name: "SEQ/ACK analysis", type: "none", description: "" };
