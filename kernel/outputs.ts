@@ -7,6 +7,7 @@ import type { ErrorContent, Header } from "./messages.js";
 import type { Outputs } from "./handler.js";
 import { displayBundle } from "./display.js";
 import type { KernelApi } from "./prelude.js";
+import { openWithProgress, type OpenFn } from "./progress.js";
 
 /** Sends one iopub message (the server's signing publisher). Must not throw. */
 export type Publish = (msgType: string, content: Record<string, unknown>, parent: Header | undefined) => void;
@@ -99,6 +100,11 @@ export class CellOutputs implements Outputs, KernelApi {
   /** updateDisplay(id, value): replaces what display() showed under `id`. */
   updateDisplay(displayId: string, value: unknown): void {
     this.show("update_display_data", value, displayId);
+  }
+
+  /** open() from the prelude: the library's open with a progress line for reads slower than half a second. */
+  openCapture<T>(open: OpenFn<T>, path: string, options?: Record<string, unknown>): Promise<T> {
+    return openWithProgress(this, open, path, options);
   }
 
   private show(msgType: string, value: unknown, id: string): void {

@@ -93,7 +93,7 @@ test("Wirebook selects the frames tshark selects, capture by capture", async (t)
   const pending = await pendingFilters(ours);
   const accepted = LINES.filter((l) => l.expect !== "accept" && !pending.has(l.filter) && "compiled" in ours.get(l.filter)!);
   const fields = [...new Set(accepted.flatMap((l) => (ours.get(l.filter) as { compiled: CompiledFilter }).compiled.fields))];
-  let compared = 0, frames = 0;
+  let compared = 0, frames = 0, listedOdd = 0;
   for (const file of captures()) {
     await t.test(path.relative(path.dirname(projectRoot()), file), async () => {
       const theirs = await tsharkFilterBatch(file, FILTERS);
@@ -117,7 +117,15 @@ test("Wirebook selects the frames tshark selects, capture by capture", async (t)
           }
           compared++;
           frames += cap.count;
-          if (!sameFrames(got, a.frames)) misses.push({ l, c, frames: symDiff(got, a.frames), text: diff(got, a.frames) });
+          // Listed difference: a pcapng timestamp of 2^63 units or more (a negative int64 in the file) is printed
+          // by tshark as unsigned (year 586524) but compared as negative (1969). Our column holds the printed value,
+          // which frame conformance checks; time filters on such frames are left out here.
+          let expected = a.frames;
+          if (c.fields.some((f) => f.startsWith("frame.time"))) {
+            const odd = (n: number) => cap.file.index.tsSec[n - 1] > 1e12;
+            if (got.some(odd) || expected.some(odd)) { listedOdd++; got = got.filter((n) => !odd(n)); expected = expected.filter((n) => !odd(n)); }
+          }
+          if (!sameFrames(got, expected)) misses.push({ l, c, frames: symDiff(got, expected), text: diff(got, expected) });
         }
         const blame = await attribute(file, cap, misses.flatMap((m) => m.c.fields));
         for (const m of misses) wrong.push(`line ${m.l.line}: ${m.l.filter}\n    ${m.text}\n    ${blame(m.c.fields, m.frames)}`);
@@ -127,7 +135,8 @@ test("Wirebook selects the frames tshark selects, capture by capture", async (t)
       assert.deepEqual(wrong, [], `${wrong.length} filters differ from tshark on ${path.basename(file)} (${cap.count} frames):\n${wrong.slice(0, 40).join("\n")}`);
     });
   }
-  t.diagnostic(`${compared} (filter, capture) pairs compared over ${frames} frame evaluations; ${pending.size} filters pending`);
+  t.diagnostic(`${compared} (filter, capture) pairs compared over ${frames} frame evaluations; ${pending.size} filters pending; ` +
+    `${listedOdd} time filters compared without frames whose timestamp tshark prints unsigned but compares signed`);
 });
 
 function symDiff(a: readonly number[], b: readonly number[]): number[] {

@@ -297,6 +297,13 @@ def library(d, args):
             "inspect": d.request("inspect_request", {"code": "open", "cursor_pos": 2, "detail_level": 0})["reply"]["content"]}
 
 
+@check("open_progress")
+def open_progress(d, args):
+    if not args.capture:
+        return None
+    return d.run("const progressCap = await open(%s);\nprogressCap.count" % json.dumps(args.capture))
+
+
 @check("restart")
 def restart(d, args):
     old = d.pid()
@@ -327,6 +334,7 @@ def main():
     p.add_argument("--workdir", required=True)
     p.add_argument("--stderr-file", required=True)
     p.add_argument("--arquero", required=True)
+    p.add_argument("--capture", default="", help="a pcap for the open() progress-line check")
     p.add_argument("--only", default="")
     args = p.parse_args()
     only = set(filter(None, args.only.split(",")))

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -27,6 +27,27 @@ function data(name: string): any {
   return r.data;
 }
 
+/** Frames of the synthetic capture for the progress check: ~23 MB, six 4 MB chunks of the reader. */
+const PROGRESS_FRAMES = 300_000;
+
+/** A classic little-endian pcap (Ethernet) of `n` zero-filled 60-byte frames, one microsecond apart. */
+function syntheticPcap(n: number): Buffer {
+  const len = 60;
+  const b = Buffer.alloc(24 + n * (16 + len));
+  b.writeUInt32LE(0xa1b2c3d4, 0);
+  b.writeUInt16LE(2, 4);
+  b.writeUInt16LE(4, 6);
+  b.writeUInt32LE(65535, 16);
+  b.writeUInt32LE(1, 20);
+  for (let i = 0, o = 24; i < n; i++, o += 16 + len) {
+    b.writeUInt32LE(1_700_000_000 + Math.floor(i / 1e6), o);
+    b.writeUInt32LE(i % 1e6, o + 4);
+    b.writeUInt32LE(len, o + 8);
+    b.writeUInt32LE(len, o + 12);
+  }
+  return b;
+}
+
 const of = (run: Run, type: string) => run.iopub.filter(([t]) => t === type).map(([, c]) => c);
 const states = (run: Run) => of(run, "status").map((c) => c.execution_state);
 
@@ -38,9 +59,13 @@ describe("kernel through jupyter_client", { skip: gate.skip, timeout: 300_000 },
     tempDirs.push(spec.dir, work);
     const errFile = path.join(spec.dir, "kernel-stderr.txt");
     const arquero = createRequire(path.join(ROOT, "package.json")).resolve("arquero");
+    const capture = path.join(work, "progress.pcap");
+    await writeFile(capture, syntheticPcap(PROGRESS_FRAMES));
     const out = await new Promise<string>((resolve, reject) => {
       const p = spawn(PYTHON, [path.join(ROOT, "test", "kernel", "client.py"), "--workdir", work, "--stderr-file",
-        errFile, "--arquero", arquero], { env: { ...process.env, JUPYTER_PATH: spec.jupyterPath } });
+        errFile, "--arquero", arquero, "--capture", capture],
+        // A read of this size takes ~0.1 s, under the real 0.5 s threshold: show the line from the first chunk.
+        { env: { ...process.env, JUPYTER_PATH: spec.jupyterPath, WIREBOOK_PROGRESS_AFTER_MS: "0" } });
       let stdout = "";
       let stderr = "";
       p.stdout.on("data", (d) => (stdout += d));
@@ -249,6 +274,29 @@ describe("kernel through jupyter_client", { skip: gate.skip, timeout: 300_000 },
       `aq is typed, not any: ${JSON.stringify(d.typed.reply)}`);
     assert.equal(d.inspect.found, true);
     assert.match(d.inspect.data["text/plain"], /open/);
+  });
+
+  test("open() of a capture shows a progress line updated in place, ending with the packet count", (t) => {
+    const d: Run | null = data("open_progress");
+    assert.ok(d, "the driver ran the check");
+    if (d.reply.status !== "ok" && /not available in this kernel|Cannot find name 'open'/.test(d.reply.evalue ?? "")) {
+      t.diagnostic(`the library did not load in the kernel: ${d.reply.evalue}`);
+      return;
+    }
+    assert.equal(d.reply.status, "ok", JSON.stringify(d.reply));
+    const types = d.iopub.map(([k]) => k);
+    const shown = of(d, "display_data");
+    const updates = of(d, "update_display_data");
+    t.diagnostic(`${types.join(" ")}; last line: ${JSON.stringify(updates.at(-1)?.data["text/plain"])}`);
+    assert.equal(shown.length, 1, types.join(" "));
+    assert.ok(updates.length >= 1, types.join(" "));
+    const id = shown[0].transient.display_id;
+    assert.ok(updates.every((u) => u.transient.display_id === id), "updates replace the one line");
+    assert.match(shown[0].data["text/plain"], /^Reading progress\.pcap: [\d.]+ [kM]? ?packets, \d+ MB\/s, \d+%/);
+    assert.match(shown[0].data["text/html"], /^<pre class="wirebook-progress">Reading progress\.pcap: /);
+    assert.match(updates.at(-1)!.data["text/plain"], new RegExp(`^Read progress\\.pcap: ${PROGRESS_FRAMES} packets in [\\d.]+ s$`));
+    assert.ok(types.indexOf("update_display_data") < types.indexOf("execute_result"), types.join(" "));
+    assert.equal(of(d, "execute_result")[0].data["text/plain"], String(PROGRESS_FRAMES));
   });
 
   test("shutdown_request with restart through KernelManager.restart_kernel gives a fresh kernel", () => {
