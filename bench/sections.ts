@@ -6,6 +6,8 @@
 import type { ChildResult, CommandResult } from "./proc.js";
 import { kernelSection } from "./kernel-section.js";
 // -- section imports (one line each) --
+import { filtersSection } from "./filters-section.js";
+import { messagesSection } from "./messages-section.js";
 
 /** One line of the results table. */
 export interface Row {
@@ -76,5 +78,7 @@ export interface Section {
 /** Sections run after the built-in measurements, in this order. */
 export const SECTIONS: Section[] = [
   // -- sections (one entry each) --
+  filtersSection,
+  messagesSection,
   kernelSection,
 ];
