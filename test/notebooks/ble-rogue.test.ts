@@ -12,26 +12,30 @@ import { promisify } from "node:util";
 import { runRunCommand } from "../../cli/run-cmd.js";
 import { JUPYTER, ROOT, jupyterGate, tempKernelspec } from "../kernel/jupyter-env.js";
 import { corpusDir, fileSha256, requireTool } from "../oracle/tshark.js";
-
+import { assertReportRenders, chromiumSkip } from "./chromium.js";
 const NOTEBOOK = path.join(ROOT, "notebooks", "ble-rogue", "ble-rogue.ipynb");
 const BUNDLED = path.join(ROOT, "notebooks", "ble-rogue", "ble-rogue.pcap");
 const SNIFFLE = path.join(corpusDir(), "ble", "ble-ll-phdr-sniffle-adv.pcap");
 const FINDING = "OK: one rogue advertiser, d7:4c:0f:be:ac:07 (TEMP-07): address type, company id, uuid, layout, interval";
 
-/** Runs the notebook with `wirebook run` into a temp folder; returns the exit code, executed notebook text and report. */
-async function run(params: string[]): Promise<{ code: number; text: string; page: string }> {
+/**
+ * Runs the notebook with `wirebook run` into a temp folder; returns the exit code, executed notebook text and report.
+ * With `charts`, the report is also opened in headless Chromium and must show that many charts drawn live.
+ */
+async function run(params: string[], charts?: number): Promise<{ code: number; text: string; page: string }> {
   const work = await mkdtemp(path.join(os.tmpdir(), "wirebook-ble-rogue-"));
   try {
     const html = path.join(work, "report.html"), out = path.join(work, "executed.ipynb");
     const code = await runRunCommand([NOTEBOOK, ...params, "--html", html, "--out", out]);
+    if (charts !== undefined) await assertReportRenders(html, charts);
     return { code, text: await readFile(out, "utf8"), page: await readFile(html, "utf8") };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-test("ble-rogue runs on its bundled capture: exit 0, the rogue beacon found and asserted, five charts", { timeout: 180_000 }, async () => {
-  const r = await run([]);
+test("ble-rogue runs on its bundled capture: exit 0, the rogue beacon found and asserted, five charts drawn in Chromium", { timeout: 180_000, skip: chromiumSkip }, async () => {
+  const r = await run([], 5);
   assert.equal(r.code, 0, r.text.slice(0, 2000));
   assert.ok(r.text.includes(FINDING), "the finding");
   assert.ok(r.page.includes(FINDING));

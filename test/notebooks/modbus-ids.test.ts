@@ -4,38 +4,16 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { runRunCommand } from "../../cli/run-cmd.js";
 import { JUPYTER, ROOT, jupyterGate, tempKernelspec } from "../kernel/jupyter-env.js";
+import { chromiumSkip, openInChromium, problems } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const NOTEBOOK = path.join(ROOT, "notebooks", "modbus-ids", "modbus-ids.ipynb");
-const chromiumSkip = !existsSync(CHROMIUM) && process.env.CI !== "true" ? `${CHROMIUM} not found` : false;
-
-/** Loads a file in headless Chromium; returns the DOM after scripts ran and the browser's log. */
-async function openInChromium(file: string): Promise<{ dom: string; log: string }> {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is required on CI`);
-  const profile = await mkdtemp(path.join(os.tmpdir(), "wirebook-chromium-"));
-  try {
-    const r = spawnSync(CHROMIUM, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      `--user-data-dir=${profile}`, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom",
-      `file://${file}`], { encoding: "utf8", timeout: 60_000, maxBuffer: 64 << 20 });
-    assert.equal(r.status, 0, r.stderr);
-    return { dom: r.stdout, log: r.stderr };
-  } finally {
-    await rm(profile, { recursive: true, force: true });
-  }
-}
-
-/** Console messages, CSP refusals and network activity in a Chromium log (dbus noise ignored). */
-function problems(log: string): string[] {
-  return log.split("\n").filter((l) => /CONSOLE|Content Security Policy|Refused to|net::ERR|Uncaught|http:\/\/|https:\/\//.test(l));
-}
 
 test("modbus-ids runs with `wirebook run`: exit 0, the finding, and a report whose charts vega-embed draws", { timeout: 180_000, skip: chromiumSkip }, async () => {
   const work = await mkdtemp(path.join(os.tmpdir(), "wirebook-modbus-ids-"));

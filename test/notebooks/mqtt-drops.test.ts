@@ -10,12 +10,13 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { runRunCommand } from "../../cli/run-cmd.js";
 import { JUPYTER, ROOT, jupyterGate, tempKernelspec } from "../kernel/jupyter-env.js";
+import { assertReportRenders, chromiumSkip } from "./chromium.js";
 
 const NOTEBOOK = path.join(ROOT, "notebooks", "mqtt-drops", "mqtt-drops.ipynb");
 const FINDING = "OK: sensor-sleepy dropped by the broker for keep-alive expiry 2× (keep-alive 5 s, silence 11.1 s, 9.1 s); " +
   "gateway-7 ended by a client RST; intruder refused with CONNACK 5";
 
-test("mqtt-drops runs with `wirebook run`: exit 0, the finding, provenance and three charts in the report", { timeout: 180_000 }, async () => {
+test("mqtt-drops runs with `wirebook run`: exit 0, the finding, provenance and three charts drawn in Chromium", { timeout: 180_000, skip: chromiumSkip }, async () => {
   const work = await mkdtemp(path.join(os.tmpdir(), "wirebook-mqtt-drops-"));
   try {
     const html = path.join(work, "report.html"), out = path.join(work, "executed.ipynb");
@@ -26,6 +27,7 @@ test("mqtt-drops runs with `wirebook run`: exit 0, the finding, provenance and t
     assert.ok(page.includes("mqtt-drops.pcap</code> · 11317 bytes · SHA-256 <code>7f6f81c71a71f802365cc063f75f715ab20b0326228dc69c6d424e62f930840b"), "provenance");
     assert.ok(page.includes("keep-alive expiry"), "the session table");
     assert.equal((page.match(/<div class="chart[^"]*"/g) ?? []).length, 3, "timeline, I/O graph, ladder");
+    await assertReportRenders(html, 3);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
