@@ -5,10 +5,13 @@
 // and destination options. All traffic stays on that namespace's loopback. Then the same packets re-framed for the
 // other link types (raw IP, NULL, LOOP, IPv4/IPv6 link types) by rewriting only the pcap link header.
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { captureInNetns, readPcap, writePcap, type Rec } from "./pcap-files.js";
+
+export { readPcap, writePcap };
 
 /** The protocols the link- and network-layer dissectors own (their fields are compared; frame.protocols up to them). */
 export const OWN = new Set(["eth", "ethertype", "vlan", "llc", "arp", "sll", "null", "raw", "ip", "ipv6", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "icmp", "icmpv6"]);
@@ -57,51 +60,8 @@ time.sleep(0.3)
 `;
 
 /** Runs the sender in a fresh network namespace while tcpdump captures its loopback; returns the pcap or why not. */
-export async function makeLoopbackCapture(dir: string): Promise<{ file?: string; why?: string }> {
-  const script = path.join(dir, "sender.py"), file = path.join(dir, "lo.pcap");
-  fs.writeFileSync(script, SENDER);
-  const shell = `ip link set lo up && ip link set lo mtu 1280 && { tcpdump -U -i lo -w '${file}' 2>'${dir}/tcpdump.err' & TP=$!; } && ` +
-    `for i in $(seq 50); do grep -q listening '${dir}/tcpdump.err' 2>/dev/null && break; sleep 0.1; done; python3 '${script}'; sleep 0.3; kill $TP; wait $TP 2>/dev/null; true`;
-  return new Promise((resolve) => {
-    const p = spawn("unshare", ["-n", "sh", "-c", shell], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    p.stderr.on("data", (d) => { err += d; });
-    const timer = setTimeout(() => p.kill("SIGKILL"), 20_000);
-    p.on("close", (code) => {
-      clearTimeout(timer);
-      if (code !== 0 || !fs.existsSync(file) || fs.statSync(file).size <= 24) resolve({ why: `netns capture failed (exit ${code}): ${err.trim().slice(0, 200)}` });
-      else resolve({ file });
-    });
-    p.on("error", (e) => resolve({ why: `unshare: ${e.message}` }));
-  });
-}
-
-interface Rec { sec: number; usec: number; data: Uint8Array; len: number }
-
-/** Reads a little-endian microsecond pcap (what tcpdump writes here). */
-export function readPcap(file: string): { linktype: number; recs: Rec[] } {
-  const b = fs.readFileSync(file), dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const linktype = dv.getUint32(20, true), recs: Rec[] = [];
-  for (let at = 24; at + 16 <= b.length;) {
-    const cap = dv.getUint32(at + 8, true);
-    recs.push({ sec: dv.getUint32(at, true), usec: dv.getUint32(at + 4, true), len: dv.getUint32(at + 12, true), data: b.subarray(at + 16, at + 16 + cap) });
-    at += 16 + cap;
-  }
-  return { linktype, recs };
-}
-
-/** Writes a little-endian microsecond pcap. */
-export function writePcap(file: string, linktype: number, recs: readonly Rec[]): void {
-  const parts: Buffer[] = [];
-  const h = Buffer.alloc(24);
-  h.writeUInt32LE(0xa1b2c3d4, 0); h.writeUInt16LE(2, 4); h.writeUInt16LE(4, 6); h.writeUInt32LE(262144, 16); h.writeUInt32LE(linktype, 20);
-  parts.push(h);
-  for (const r of recs) {
-    const rh = Buffer.alloc(16);
-    rh.writeUInt32LE(r.sec, 0); rh.writeUInt32LE(r.usec, 4); rh.writeUInt32LE(r.data.length, 8); rh.writeUInt32LE(r.len, 12);
-    parts.push(rh, Buffer.from(r.data));
-  }
-  fs.writeFileSync(file, Buffer.concat(parts));
+export function makeLoopbackCapture(dir: string): Promise<{ file?: string; why?: string }> {
+  return captureInNetns(dir, SENDER, "lo.pcap", 20_000);
 }
 
 /** The loopback capture's packets re-framed for other link types (only the link header changes). */
