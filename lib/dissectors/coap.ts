@@ -14,7 +14,7 @@ import {
 } from "./coap-options.js";
 import { COAP_CODES, COAP_TYPES, OPTION_RANGES, contentFormatName, optionName } from "./coap-values.js";
 import { coapAux, derivedField } from "./coap-state.js";
-import { hasAddresses, net } from "./pinfo.js";
+import { hasAddresses, net, segmentPorts } from "./pinfo.js";
 
 /** Content-Formats of OMA LwM2M TLV (IANA 11542, and the pre-registration 1542 Wireshark also maps). */
 const CF_LWM2M_TLV = 11542, CF_LWM2M_TLV_OLD = 1542;
@@ -222,9 +222,9 @@ export const coap: Dissector = {
     if (why !== "") ctx.malformed("coap", why);
     const tracked = end - o >= COAP_HEADER_LEN && scan.status !== ERR_DELTA15 && scan.status !== ERR_LEN15 && scan.status !== ERR_LONG && scan.status !== ERR_CUT;
     const request = end - o >= 2 && b[o + CODE] >> 5 === 0;
-    // The ports are those of the UDP header just before this message (coap is reached only through udp).
-    const havePorts = o >= 8 && hasAddresses(ctx.frame);
-    const sport = havePorts ? u16(b, o - 8) : 0, dport = havePorts ? u16(b, o - 6) : 0;
+    // The ports of the datagram carrying this message, as udp.ts recorded them (Wireshark's pinfo->srcport/destport).
+    const havePorts = segmentPorts.frame === ctx.frame && hasAddresses(ctx.frame);
+    const sport = havePorts ? segmentPorts.src : 0, dport = havePorts ? segmentPorts.dst : 0;
     const aux = coapAux.of(tracked, request, havePorts ? net.family : 0, net.src, sport, net.dst, dport);
     ctx.layer(this, o, end, rep, aux);
     // A block is not handed on (Wireshark reassembles it; coap-state.ts does that after the pass).

@@ -65,10 +65,10 @@ export const inError = (frame: number): boolean => netState.frame === frame && n
 /** True when `frame`'s transport layer sees an unreassembled fragment (Wireshark's pinfo->fragmented). */
 export const fragmented = (frame: number): boolean => netState.frame === frame && netState.fragmented;
 
-/** The ports of the TCP segment being dissected (Wireshark's pinfo->srcport/destport), for PDU dissectors above. */
+/** The ports of the TCP segment or UDP datagram being dissected (Wireshark's pinfo->srcport/destport), for the dissectors above. */
 export const segmentPorts = { frame: -1, src: 0, dst: 0 };
 
-/** Called by tcp.ts once it has read the ports. */
+/** Called by tcp.ts and udp.ts once they have read the ports. */
 export function setSegmentPorts(frame: number, src: number, dst: number): void {
   segmentPorts.frame = frame;
   segmentPorts.src = src;

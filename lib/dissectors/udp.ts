@@ -9,7 +9,7 @@ import { handOff, type DissectContext, type Dissector } from "./dissector.js";
 import { protocolField, type DeriveSource, type FieldDef } from "./field.js";
 import { byPorts } from "./handoff.js";
 import { copy, u16 } from "./bytes.js";
-import { fragmented, hasAddresses, inError, net } from "./pinfo.js";
+import { fragmented, hasAddresses, inError, net, setSegmentPorts } from "./pinfo.js";
 import { EndpointTable, IntVec } from "./transport-endpoints.js";
 import { Column, ColumnBuilder } from "../decode/column.js";
 
@@ -152,6 +152,7 @@ export const udp: Dissector = {
     }
     if (ulen > rep && !quoted) ctx.malformed("udp", `bad length value ${ulen} > IP payload length`);
     const sport = u16(b, o + SRC_PORT), dport = u16(b, o + DST_PORT);
+    setSegmentPorts(f, sport, dport);
     const stream = streamOf(f, sport, dport);
     const payload = ulen !== UDP_HEADER_LEN;
     if (payload && !inError(f)) aux |= AUX_TIMESTAMPED;
