@@ -2,6 +2,11 @@
 // spine). Built once per capture by walk.ts; field extraction then reads any field of any layer without re-walking.
 // Layers of frame i are [frameStart[i], frameStart[i+1]), in the order they were dissected.
 
+import { FULL_DEPTH, type WalkDepth } from "./depth.js";
+
+/** Layers a frame holds on average in mixed traffic (eth, ethertype, ip, tcp, payload): the first allocation's guess. */
+const LAYERS_PER_FRAME = 5;
+
 /** Growable columnar table of layers. Offsets are relative to the frame's first byte unless buf != 0. */
 export class LayerTable {
   count = 0;
@@ -21,7 +26,11 @@ export class LayerTable {
   malformed: Uint8Array;
   problems = new Map<number, string[]>();
 
-  constructor(readonly frames: number, capacity = Math.max(16, frames * 4)) {
+  /**
+   * @param depth what the pass that fills it dissects (a shallow pass records a subset of the full pass's layers).
+   * Untouched capacity costs address space, not memory: typed arrays are zero pages until written.
+   */
+  constructor(readonly frames: number, readonly depth: WalkDepth = FULL_DEPTH, capacity = Math.max(16, frames * LAYERS_PER_FRAME)) {
     this.frame = new Uint32Array(capacity);
     this.proto = new Uint16Array(capacity);
     this.off = new Uint32Array(capacity);
@@ -36,7 +45,7 @@ export class LayerTable {
   /** Appends a layer of `frame`; returns its index. */
   push(frame: number, proto: number, off: number, end: number, rep: number, aux: number, buf: number): number {
     const i = this.count;
-    if (i === this.frame.length) this.grow(i * 2);
+    if (i === this.frame.length) this.grow(i + (i >> 1));
     this.frame[i] = frame;
     this.proto[i] = proto;
     this.off[i] = off;
@@ -67,8 +76,12 @@ export class LayerTable {
     return this.side.length;
   }
 
+  /**
+   * Gives back unused capacity when more than half is unused. Less is not worth a copy of the table: capacity that
+   * was never written is zero pages the kernel has not backed with memory.
+   */
   trim(): void {
-    if (this.frame.length !== this.count) this.grow(this.count);
+    if (this.frame.length - this.count > this.frame.length >> 1) this.grow(this.count);
   }
 
   get byteLength(): number {

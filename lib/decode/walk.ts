@@ -5,6 +5,7 @@ import { frameChunks, type Chunk } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
 import type { DissectContext, Dissector } from "../dissectors/dissector.js";
 import type { HandoffTables } from "../dissectors/handoff.js";
+import { FULL_DEPTH, PayloadGate, type WalkDepth } from "./depth.js";
 import { LayerTable } from "./layer-table.js";
 
 /** A dissector chain deeper than this is a loop (a hostile packet tunnelling into itself): stop and flag it. */
@@ -27,7 +28,17 @@ class Pass implements DissectContext {
   bufTag = 0;
   switched: Uint8Array | null = null;
 
-  constructor(readonly layers: LayerTable, readonly tables: HandoffTables) {}
+  readonly streams: boolean;
+  private readonly gate: PayloadGate;
+
+  constructor(readonly layers: LayerTable, readonly tables: HandoffTables, depth: WalkDepth, dissectors: readonly Dissector[]) {
+    this.streams = depth.streams;
+    this.gate = new PayloadGate(depth, dissectors);
+  }
+
+  follows(d: Dissector | null | undefined): boolean {
+    return this.gate.follows(d);
+  }
 
   layer(d: Dissector, o: number, end: number, rep: number, aux = 0): number {
     const base = this.bufTag === 0 ? this.frameBase : 0;
@@ -69,15 +80,17 @@ class Pass implements DissectContext {
 }
 
 /**
- * Dissects every frame of `file` and returns its layer table. `onChunk` runs after each chunk (while its bytes are
- * still in the buffer), which is how a first decode extracts fields without reading the file twice.
+ * Dissects every frame of `file` as deep as `depth` says (lib/decode/depth.ts) and returns its layer table.
+ * `onChunk` runs after each chunk (while its bytes are still in the buffer), which is how a first decode extracts
+ * fields without reading the file twice.
  * Contract: never throws on packet content; a dissector that throws anyway marks its frame malformed.
  */
-export function walk(file: CaptureFile, tables: HandoffTables, dissectors: readonly Dissector[], onChunk?: ChunkHook): LayerTable {
+export function walk(file: CaptureFile, tables: HandoffTables, dissectors: readonly Dissector[], onChunk?: ChunkHook,
+  depth: WalkDepth = FULL_DEPTH): LayerTable {
   for (const d of dissectors) d.reset?.();
   const { index, info } = file;
-  const layers = new LayerTable(index.count);
-  const ctx = new Pass(layers, tables);
+  const layers = new LayerTable(index.count, depth);
+  const ctx = new Pass(layers, tables, depth, dissectors);
   const ifaces = info.interfaces;
   for (const chunk of frameChunks(file)) {
     const firstLayer = layers.count;

@@ -41,6 +41,13 @@ export interface DissectContext {
   readonly time: number;
   /** This capture's hand-off tables (with its "decode as" entries). */
   readonly tables: HandoffTables;
+  /** Whether this pass numbers TCP/UDP conversations (lib/decode/depth.ts: a shallow pass may not). */
+  readonly streams: boolean;
+  /**
+   * Whether this pass follows a TCP/UDP payload that `d` would dissect (always, in a full pass). A transport that
+   * gets false records its own layer and stops: nothing the pass was asked for lies above it.
+   */
+  follows(d: Dissector | null | undefined): boolean;
   /**
    * Records that `d` occupies b[o..end) with reported length rep. `aux` is one number the dissector keeps for its
    * getters (tcp keeps its stream index there). Returns the layer's index.

@@ -92,7 +92,7 @@ export const ethernet: Dissector = {
     if (tl > MAX_LENGTH) {
       ctx.layer(this, o, end, rep);
       ctx.malformed("eth", `invalid length/type 0x${tl.toString(16).padStart(4, "0")}`);
-      return handOff(ctx, ctx.tables.byName.get("data") ?? null, p, end, rep - ETH_HEADER_LEN);
+      return handOff(ctx, ctx.tables.data, p, end, rep - ETH_HEADER_LEN);
     }
     // 802.3: the length bounds the LLC payload; what follows is padding, trailer and maybe an FCS.
     let len = tl;
@@ -102,7 +102,7 @@ export const ethernet: Dissector = {
     }
     ctx.layer(this, o, end, rep, trailerAux(b, o, end, rep, ETH_HEADER_LEN + len, rep, OWNER_ETH, FCS_HEURISTIC));
     const next = u16(b, p) === 0xffff ? ctx.tables.byName.get("ipx") : ctx.tables.byName.get("llc");
-    return handOff(ctx, next ?? ctx.tables.byName.get("data") ?? null, p, Math.min(end, p + len), len);
+    return handOff(ctx, next ?? ctx.tables.data, p, Math.min(end, p + len), len);
   },
 };
 

@@ -67,7 +67,7 @@ export const ethertype: Dissector = {
     const plen = payloadLength(type, b, o, end);
     const aux = plen < 0 ? 0 : trailerAux(b, o, end, rep, plen, pktLen, owner, owner === 0 ? FCS_HEURISTIC : 0);
     ctx.layer(this, o, end, rep, aux);
-    const next = ctx.tables.ethertype[type] ?? ctx.tables.byName.get("data") ?? null;
+    const next = ctx.tables.ethertype[type] ?? ctx.tables.data;
     return handOff(ctx, next, o, end, rep);
   },
 };

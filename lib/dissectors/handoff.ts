@@ -16,6 +16,11 @@ export class HandoffTables {
   readonly tcpPort: Table = new Array(65536);
   /** Name -> dissector, for "decode as" by protocol name. */
   readonly byName = new Map<string, Dissector>();
+  /** byName's "data": the fallback of every hand-off, read once per layer, so kept in a field rather than looked up. */
+  get data(): Dissector | null {
+    return (this.dataDissector ??= this.byName.get("data") ?? null);
+  }
+  private dataDissector: Dissector | null | undefined;
 
   clone(): HandoffTables {
     const t = new HandoffTables();

@@ -94,7 +94,7 @@ export const icmp: Dissector = {
     }
     const verify = !st.fragmented && !st.inError && n >= rep;
     let aux = verify ? (onesSum(b, o, rep) === 0xffff ? 1 : 0) : 2;
-    const t = b[o + TYPE], data = ctx.tables.byName.get("data") ?? null;
+    const t = b[o + TYPE], data = ctx.tables.data;
     if (isError(t)) {
       ctx.layer(this, o, end, rep, aux);
       if (n < ICMP_HEADER_LEN) { ctx.malformed("icmp", "error message cut short"); return null; }

@@ -118,7 +118,7 @@ export const icmpv6: Dissector = {
     const verify = !st.fragmented && !st.inError && n >= rep && st.v6buf !== null;
     const aux = verify ? (checksumOk(st.v6buf!, st.v6off, b, o, rep) ? 1 : 0) : 2;
     ctx.layer(this, o, end, rep, aux);
-    const t = b[o + TYPE], data = ctx.tables.byName.get("data") ?? null;
+    const t = b[o + TYPE], data = ctx.tables.data;
     if (n < ICMPV6_HEADER_LEN) {
       if (t < RS || t > REDIRECT) ctx.malformed("icmpv6", "message cut short");
       return null;

@@ -133,7 +133,7 @@ export const ipv4: Dissector = {
       pduRep = rep;
     }
     const pduEnd = Math.min(end, o + pduRep);
-    const data = ctx.tables.byName.get("data") ?? null;
+    const data = ctx.tables.data;
     const proto = b[o + PROTOCOL], fo = u16(b, o + FLAGS_FRAG);
     const next = ctx.tables.ipProto[proto] ?? data;
     if (hl > n) {

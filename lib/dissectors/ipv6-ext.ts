@@ -33,7 +33,7 @@ const at8 = (off: number): Getter => (b, o, e) => (has(o, e) ? b[o + off] : unde
 /** Which dissector follows a next-header value: another extension header, no next header (nothing), or ipProto. */
 export function nextAfterIpv6(ctx: DissectContext, nh: number): Dissector | null {
   if (nh === NH_NONE) return null;
-  return ctx.tables.ipProto[nh] ?? ctx.tables.byName.get("data") ?? null;
+  return ctx.tables.ipProto[nh] ?? ctx.tables.data;
 }
 
 /** The common shape of hop-by-hop and destination options: next header, length; the options are ipv6.opt.*. */
@@ -129,7 +129,7 @@ export const fraghdr: Dissector = {
       return null;
     }
     const off = u16(b, o + FR_OFFSET), more = (off & 1) === 1, offset = (off >> 3) * 8;
-    const p = o + FRAGMENT_HEADER_LEN, payRep = rep - FRAGMENT_HEADER_LEN, data = ctx.tables.byName.get("data") ?? null;
+    const p = o + FRAGMENT_HEADER_LEN, payRep = rep - FRAGMENT_HEADER_LEN, data = ctx.tables.data;
     const nh = b[o + NEXT];
     if (offset === 0 && !more) {
       // An atomic fragment (RFC 6946): nothing to reassemble.

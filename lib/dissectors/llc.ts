@@ -63,7 +63,7 @@ export const llc: Dissector = {
       ctx.malformed("llc", "header cut short");
       return null;
     }
-    const data = ctx.tables.byName.get("data") ?? null;
+    const data = ctx.tables.data;
     let p = o + headerLen(b, o);
     if (b[o + DSAP] === SAP_SNAP && b[o + SSAP] === SAP_SNAP) {
       if (end - p < 5) { ctx.malformed("llc", "SNAP header cut short"); return null; }

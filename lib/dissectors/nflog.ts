@@ -162,7 +162,7 @@ export const nflog: Dissector = {
       p += align4(n);
     }
     if (payload < 0) return null;
-    const data = ctx.tables.byName.get("data") ?? null;
+    const data = ctx.tables.data;
     const family = b[o + FAMILY];
     const next = hw !== 0 ? ctx.tables.ethertype[hw] ?? data
       : family === NFPROTO_IPV4 ? ctx.tables.ethertype[ETHERTYPE_IPV4] ?? data

@@ -59,7 +59,7 @@ export const nullLoop: Dissector = {
   fields: FIELDS,
   dissect(ctx: DissectContext, b: Uint8Array, o: number, end: number, rep: number) {
     const loop = ctx.linktype === LINKTYPE_LOOP ? 1 : 0;
-    const data = ctx.tables.byName.get("data") ?? null;
+    const data = ctx.tables.data;
     if (!loop && end - o >= 2 && u16(b, o) === PPP_HDLC) {
       // PPP in HDLC framing: Wireshark hands the whole frame to PPP and shows no null layer.
       return handOff(ctx, ctx.tables.byName.get("ppp_hdlc") ?? data, o, end, rep);

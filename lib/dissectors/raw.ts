@@ -30,7 +30,7 @@ export const raw: Dissector = {
   fields: FIELDS,
   dissect(ctx: DissectContext, b: Uint8Array, o: number, end: number, rep: number) {
     ctx.layer(this, o, end, rep);
-    const n = end - o, byName = ctx.tables.byName, data = byName.get("data") ?? null;
+    const n = end - o, byName = ctx.tables.byName, data = ctx.tables.data;
     if (n < 2) {
       ctx.malformed("raw", "frame shorter than 2 bytes");
       return null;

@@ -80,7 +80,7 @@ export const sll: Dissector = {
       return null;
     }
     const proto = protocol(b, o, v), p = o + len;
-    const data = ctx.tables.byName.get("data") ?? null;
+    const data = ctx.tables.data;
     if (proto <= MAX_LTYPE) {
       const next = proto === LTYPE_802_2 ? ctx.tables.byName.get("llc") ?? data : data;
       return handOff(ctx, next, p, end, rep - len);

@@ -189,24 +189,44 @@ export const tcp: Dissector = {
     const hl = hdrLen(b, o), fl = flagsOf(b, o), seq = u32(b, o + SEQ);
     const sport = u16(b, o + SRC_PORT), dport = u16(b, o + DST_PORT);
     setSegmentPorts(f, sport, dport);
-    const hit = streams.lookup(net.family, net.src, sport, net.dst, dport, fl, seq);
-    const s = hit.stream, d = hit.dir, ack = u32(b, o + ACK);
-    aux |= (d ? AUX_DIR : 0) | (hit.reused ? AUX_REUSED : 0);
-    if (hit.opened) seqs.open(s);
-    seqs.begin(s, d);
-    if (hit.reused || hit.repeatedSyn || hit.rebased) seqs.reused(s, d, hit.repeatedSyn);
-    if (!quoted && rep >= hl) {
-      streams.base.analyze(s, d, fl, seq, ack);
-      seqs.segment(s, d, f, ctx.time, fl, seq, ack, rep - hl, u16(b, o + WINDOW), -1, streams.base.get(s, d));
+    // A shallow pass (lib/decode/depth.ts) skips what only serves the payload when no dissector this segment could
+    // go to is wanted. Decided by the two ports, so every segment of a stream gets the same answer.
+    const follow = ctx.follows(ctx.tables.tcpPort[sport]) || ctx.follows(ctx.tables.tcpPort[dport]) ||
+      (ctx.tables.tcpPort[sport] === undefined && ctx.tables.tcpPort[dport] === undefined && ctx.follows(ctx.tables.data));
+    let s = TCP_NO_STREAM;
+    if (follow || ctx.streams) {
+      const hit = streams.lookup(net.family, net.src, sport, net.dst, dport, fl, seq);
+      s = hit.stream;
+      const d = hit.dir, ack = u32(b, o + ACK);
+      aux |= (d ? AUX_DIR : 0) | (hit.reused ? AUX_REUSED : 0);
+      if (follow) {
+        if (hit.opened) seqs.open(s);
+        seqs.begin(s, d);
+        if (hit.reused || hit.repeatedSyn || hit.rebased) seqs.reused(s, d, hit.repeatedSyn);
+      }
+      if (!quoted && rep >= hl) {
+        streams.base.analyze(s, d, fl, seq, ack);
+        if (follow) seqs.segment(s, d, f, ctx.time, fl, seq, ack, rep - hl, u16(b, o + WINDOW), -1, streams.base.get(s, d));
+      }
     }
     ctx.layer(this, o, end, rep, (s << AUX_SHIFT) | aux);
     if (hl < TCP_HEADER_LEN) {
       ctx.malformed("tcp", `bogus header length ${hl}, must be at least 20`);
       return null;
     }
-    streams.learnServerPort(s, fl, sport, dport);
-    seqs.header(s, d, f, ctx.time, fl);
     if (!quoted && rep < hl) ctx.malformed("tcp", "short segment: the IP payload is shorter than the TCP header");
+    if (s === TCP_NO_STREAM) {
+      if (end - o < hl && !inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
+      return null;
+    }
+    const d = (aux & AUX_DIR) !== 0 ? 1 : 0;
+    streams.learnServerPort(s, fl, sport, dport);
+    if (!follow) {
+      if (end - o < hl && !inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
+      return null;
+    }
+    const ack = u32(b, o + ACK);
+    seqs.header(s, d, f, ctx.time, fl);
     if (end - o < hl) {
       if (!inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
       // The payload was on the wire but is not in the file: the reassembler counts it as lost bytes.
@@ -223,7 +243,7 @@ export const tcp: Dissector = {
     if (end - o === hl || fl & TH_RST) return null;
     // tshark does not hand a retransmitted (spurious too) or out-of-order segment to its payload dissector, not even to data.
     if (seqs.ta.flags & (A_RETRANSMISSION | A_OUT_OF_ORDER | A_SPURIOUS_RETRANSMISSION)) return null;
-    return handOff(ctx, next ?? ctx.tables.byName.get("data") ?? null, o + hl, end, Math.max(rep - hl, 0));
+    return handOff(ctx, next ?? ctx.tables.data, o + hl, end, Math.max(rep - hl, 0));
   },
 };
 

@@ -153,17 +153,19 @@ export const udp: Dissector = {
     if (ulen > rep && !quoted) ctx.malformed("udp", `bad length value ${ulen} > IP payload length`);
     const sport = u16(b, o + SRC_PORT), dport = u16(b, o + DST_PORT);
     setSegmentPorts(f, sport, dport);
-    const stream = streamOf(f, sport, dport);
+    // A shallow pass (lib/decode/depth.ts) numbers conversations only when asked to.
+    const stream = ctx.streams ? streamOf(f, sport, dport) : UDP_NO_STREAM;
     const payload = ulen !== UDP_HEADER_LEN;
     if (payload && !inError(f)) aux |= AUX_TIMESTAMPED;
     ctx.layer(this, o, end, rep, (stream << AUX_SHIFT) | aux);
     // Nothing is handed on without a captured payload byte (tshark shows no layer after udp then).
     if (!payload || c === UDP_HEADER_LEN) return null;
+    const next = byPorts(ctx.tables.udpPort, sport, dport) ?? ctx.tables.data;
+    if (!ctx.follows(next)) return null;
     // The payload ends where the UDP length says, or where IP's does if that is shorter (decode_udp_ports).
     const p = o + UDP_HEADER_LEN;
     const prep = Math.min(rep, ulen) - UDP_HEADER_LEN;
     const pend = Math.min(end, p + Math.max(prep, 0));
-    const next = byPorts(ctx.tables.udpPort, sport, dport) ?? ctx.tables.byName.get("data") ?? null;
     return handOff(ctx, next, p, pend, Math.max(prep, 0));
   },
 };

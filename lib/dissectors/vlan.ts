@@ -60,7 +60,7 @@ export const vlan: Dissector = {
     }
     ctx.layer(this, o, end, rep, trailerAux(b, o, end, rep, VLAN_HEADER_LEN + len, pktLen, OWNER_VLAN, 0));
     const next = end - p >= 2 && u16(b, p) === 0xffff ? ctx.tables.byName.get("ipx") : ctx.tables.byName.get("llc");
-    return handOff(ctx, next ?? ctx.tables.byName.get("data") ?? null, p, Math.min(end, p + len), len);
+    return handOff(ctx, next ?? ctx.tables.data, p, Math.min(end, p + len), len);
   },
 };
 

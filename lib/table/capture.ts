@@ -10,6 +10,7 @@ import type { HandoffTables } from "../dissectors/handoff.js";
 import { DISSECTORS, defaultTables, lookupField, lookupProtocol } from "../dissectors/registry.js";
 import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
+import { covers, depthFor, FULL_DEPTH, union, type WalkDepth } from "../decode/depth.js";
 import type { LayerTable } from "../decode/layer-table.js";
 import { walk } from "../decode/walk.js";
 import { rawColumn } from "../dsl/raw.js";
@@ -45,9 +46,14 @@ export class Capture implements DeriveSource {
   get path(): string { return this.file.info.path; }
   get sha256(): string { return this.file.info.sha256; }
 
-  /** The layer table, dissecting every frame on first use. */
+  /** The layer table of a full pass, dissecting every frame on first use (or again after a shallow pass). */
   layers(): LayerTable {
-    if (this.layerTable === null) this.decode([]);
+    return this.layersAt(FULL_DEPTH);
+  }
+
+  /** A layer table at least as deep as `depth` (lib/decode/depth.ts): the current one if it covers it. */
+  layersAt(depth: WalkDepth): LayerTable {
+    if (this.layerTable === null || !covers(this.layerTable.depth, depth)) this.extract([], depth);
     return this.layerTable!;
   }
 
@@ -130,16 +136,24 @@ export class Capture implements DeriveSource {
       if (e.field.derive) derived.push(e.field);
       else layerFields.push({ field: e.field, proto: e.protoId });
     }
-    if (this.layerTable === null || layerFields.length > 0) this.extract(layerFields);
+    if (layerFields.length > 0 || (this.layerTable === null && derived.length === 0)) {
+      // Derived fields read the layer table as a whole (full depth): dissect that deep at once, not twice.
+      const depth = derived.length > 0 ? FULL_DEPTH
+        : depthFor(layerFields.map(({ field, proto }) => ({ abbrev: field.abbrev, proto: DISSECTORS[proto]?.proto ?? "" })), this.tables);
+      this.extract(layerFields, depth);
+    }
     for (const f of derived) if (!this.cache.has(f.abbrev)) this.cache.set(f.abbrev, f.derive!(this));
   }
 
-  private extract(fields: { field: FieldDef; proto: number }[]): void {
+  /** Extracts `fields`, dissecting again first when the layer table is missing or shallower than `depth`. */
+  private extract(fields: { field: FieldDef; proto: number }[], depth: WalkDepth): void {
     const n = this.count;
     const ex = new Extraction(fields, n);
-    if (this.layerTable === null) {
-      // First decode: dissect and extract in the same pass, so the file is read once.
-      this.layerTable = walk(this.file, this.tables, DISSECTORS, (chunk, layers, from, to) => ex.run(this.file, layers, chunk, from, to));
+    if (this.layerTable === null || !covers(this.layerTable.depth, depth)) {
+      // Dissect and extract in the same pass, so the file is read once. Cached columns stay valid: a shallow pass
+      // records the same layers as a deeper one, only fewer of them.
+      const want = this.layerTable === null ? depth : union(this.layerTable.depth, depth);
+      this.layerTable = walk(this.file, this.tables, DISSECTORS, (chunk, layers, from, to) => ex.run(this.file, layers, chunk, from, to), want);
     } else {
       const layers = this.layerTable;
       for (const chunk of frameChunks(this.file)) {

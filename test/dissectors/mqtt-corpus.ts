@@ -141,6 +141,9 @@ export class RecordingContext implements DissectContext {
   /** One shared (empty) set of tables: building one per context would dominate fuzzing time. */
   get tables(): HandoffTables { return (RecordingContext.shared ??= new HandoffTables()); }
   private static shared: HandoffTables | undefined;
+  /** A full pass: conversations numbered, every payload followed. */
+  readonly streams = true;
+  follows(): boolean { return true; }
   nextOff = 0;
   nextEnd = 0;
   nextRep = 0;

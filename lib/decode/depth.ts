@@ -1,0 +1,119 @@
+// How deep a dissection pass goes. Most questions an analyst asks first are about addresses and ports; numbering
+// every TCP/UDP conversation, running TCP sequence analysis and reassembling application PDUs is most of a full
+// pass's cost and changes none of those answers. So a pass dissects only what the requested fields need:
+//
+//   - link, network and transport headers always (they are cheap, and ICMP errors quote them);
+//   - conversation numbering (tcp.stream, udp.stream) only when asked for;
+//   - a TCP/UDP payload only when its port dissector can lead to a requested protocol (TCP sequence analysis and
+//     reassembly run only for those streams, since they serve the hand-off).
+//
+// Every layer a shallow pass records is identical to the full pass's (the same dissectors decide the same things);
+// it just records fewer. test/decode/depth.test.ts checks that on every capture. Anything this module cannot prove
+// shallow-safe gets the full pass.
+
+import type { Dissector } from "../dissectors/dissector.js";
+import type { HandoffTables } from "../dissectors/handoff.js";
+
+/** What a pass must do beyond the headers up to the transport layer. */
+export interface WalkDepth {
+  /** Number TCP/UDP conversations (the stream index in the layers' aux). */
+  readonly streams: boolean;
+  /** Protocols to follow above TCP/UDP (by name); null follows every payload (the full pass). */
+  readonly payload: ReadonlySet<string> | null;
+}
+
+export const FULL_DEPTH: WalkDepth = { streams: true, payload: null };
+export const HEADERS_DEPTH: WalkDepth = { streams: false, payload: new Set() };
+
+/**
+ * Protocols a pass dissects whatever its depth: everything below TCP/UDP payloads. A field of these needs no payload
+ * hand-off (derived fields are decided by the caller: they read the layer table as a whole).
+ */
+const HEADER_PROTOS = new Set([
+  "eth", "ethertype", "vlan", "llc", "arp", "sll", "null", "raw", "ip", "ipv6", "ipv6.hopopts", "ipv6.routing",
+  "ipv6.fraghdr", "ipv6.dstopts", "icmp", "icmpv6", "tcp", "udp",
+]);
+
+/** Fields of header protocols that read the conversation number (set by the stream lookup). */
+const STREAM_FIELDS = new Set(["tcp.stream", "udp.stream"]);
+
+/**
+ * Protocols carried inside another application protocol rather than found by port: modbus inside mbtcp's ADU,
+ * LwM2M inside CoAP payloads. A pass that wants one must follow its carrier.
+ */
+const CARRIED_BY: Record<string, readonly string[]> = {
+  modbus: ["mbtcp"],
+  lwm2mtlv: ["coap"],
+  lwm2m: ["coap"],
+};
+
+/**
+ * The depth a set of layer fields needs (protocol names of the fields, with their abbrevs). Payload protocols are
+ * followed by name only when some TCP/UDP port table entry is that protocol or its carrier; otherwise full depth.
+ */
+export function depthFor(fields: readonly { abbrev: string; proto: string }[], tables: HandoffTables): WalkDepth {
+  let streams = false;
+  const payload = new Set<string>();
+  const onPorts = portProtocols(tables);
+  for (const { abbrev, proto } of fields) {
+    if (HEADER_PROTOS.has(proto)) {
+      if (STREAM_FIELDS.has(abbrev)) streams = true;
+      continue;
+    }
+    const via = onPorts.has(proto) ? [proto] : CARRIED_BY[proto]?.filter((c) => onPorts.has(c)) ?? [];
+    if (via.length === 0) return FULL_DEPTH;
+    for (const v of via) payload.add(v);
+  }
+  return { streams, payload };
+}
+
+/** True when a pass of depth `have` recorded everything a pass of depth `want` would. */
+export function covers(have: WalkDepth, want: WalkDepth): boolean {
+  if (want.streams && !have.streams) return false;
+  if (have.payload === null) return true;
+  if (want.payload === null) return false;
+  for (const p of want.payload) if (!have.payload.has(p)) return false;
+  return true;
+}
+
+/** The smallest depth covering both. */
+export function union(a: WalkDepth, b: WalkDepth): WalkDepth {
+  const payload = a.payload === null || b.payload === null ? null : new Set([...a.payload, ...b.payload]);
+  return { streams: a.streams || b.streams, payload };
+}
+
+/**
+ * A pass-time test of whether a payload handed to `d` must be followed: a dense array over dissector ids, so TCP
+ * and UDP pay one array load per segment.
+ */
+export class PayloadGate {
+  /** True for the full pass: every payload is followed. */
+  readonly all: boolean;
+  private readonly wanted: Uint8Array;
+
+  constructor(depth: WalkDepth, dissectors: readonly Dissector[]) {
+    this.all = depth.payload === null;
+    this.wanted = new Uint8Array(dissectors.length);
+    if (depth.payload) for (const d of dissectors) if (depth.payload.has(d.proto)) this.wanted[d.id!] = 1;
+  }
+
+  /** Whether a payload whose dissector is `d` is followed. */
+  follows(d: Dissector | null | undefined): boolean {
+    return this.all || (d != null && this.wanted[d.id!] === 1);
+  }
+}
+
+/** Every protocol some TCP or UDP port hands to (the defaults plus this capture's "decode as" entries). */
+function portProtocols(tables: HandoffTables): Set<string> {
+  const out = new Set<string>();
+  for (const t of [tables.tcpPort, tables.udpPort]) for (const d of t) if (d !== undefined) out.add(d.proto);
+  return out;
+}
+
+/** Text for messages and tests: "headers", "headers+streams", "payload of mqtt, mbtcp", "full". */
+export function describeDepth(d: WalkDepth): string {
+  if (d.payload === null) return "full";
+  const parts = [d.streams ? "headers+streams" : "headers"];
+  if (d.payload.size) parts.push(`payload of ${[...d.payload].join(", ")}`);
+  return parts.join(", ");
+}
