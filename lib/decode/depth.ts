@@ -24,6 +24,7 @@ export interface WalkDepth {
 
 export const FULL_DEPTH: WalkDepth = { streams: true, payload: null };
 export const HEADERS_DEPTH: WalkDepth = { streams: false, payload: new Set() };
+export const STREAMS_DEPTH: WalkDepth = { streams: true, payload: new Set() };
 
 /**
  * Protocols a pass dissects whatever its depth: everything below TCP/UDP payloads. A field of these needs no payload

@@ -95,6 +95,12 @@ export interface FieldDef {
   readonly each?: MultiGetter;
   /** Whole-capture computation from the frame index, the layer table or other columns (frame.time_delta, tcp.seq). */
   readonly derive?: (src: DeriveSource) => Column;
+  /**
+   * For derived fields: the shallowest dissection pass whose layer table `derive` may be given (lib/decode/depth.ts).
+   * "index": it reads no layers at all; "headers": layers up to TCP/UDP; "streams": those with conversations
+   * numbered. Unset: the full pass (frame.protocols lists every layer, so it needs every layer).
+   */
+  readonly deriveDepth?: "index" | "headers" | "streams";
 }
 
 /** Declares a protocol's presence field: `{abbrev: "tcp", type: "protocol"}`. */

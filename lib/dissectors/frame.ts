@@ -8,16 +8,21 @@ function dense(field: FieldDef, values: Column["values"], n: number): Column {
   return new Column(field, n, values, new Uint8Array(n).fill(1), null);
 }
 
+/** Frame fields read the frame index only, except those built from every layer (they need the full pass). */
+const FROM_INDEX = { deriveDepth: "index" } as const;
+const FROM_ALL_LAYERS = {} as const;
+
 /** A dense column present in every frame, computed per frame index. */
-function perFrame(field: Omit<FieldDef, "derive">, make: (src: DeriveSource) => Column["values"]): FieldDef {
-  const def: FieldDef = { ...field, derive: (src) => dense(def, make(src), src.file.index.count) };
+function perFrame(field: Omit<FieldDef, "derive">, make: (src: DeriveSource) => Column["values"], depth: Partial<FieldDef> = FROM_INDEX): FieldDef {
+  const def: FieldDef = { ...field, ...depth, derive: (src) => dense(def, make(src), src.file.index.count) };
   return def;
 }
 
 /** A column present only where `pick` returns a value. */
-function sparse(field: Omit<FieldDef, "derive">, pick: (src: DeriveSource, i: number) => string | number | undefined): FieldDef {
+function sparse(field: Omit<FieldDef, "derive">, pick: (src: DeriveSource, i: number) => string | number | undefined, depth: Partial<FieldDef> = FROM_INDEX): FieldDef {
   const def: FieldDef = {
     ...field,
+    ...depth,
     derive: (src) => {
       const n = src.file.index.count, valid = new Uint8Array(n);
       const values: (string | number)[] | Uint32Array = field.type === "string" ? new Array(n) : new Uint32Array(n);
@@ -72,14 +77,15 @@ export const FRAME_FIELDS: readonly FieldDef[] = [
     (src, i) => src.file.info.interfaces[src.file.index.iface[i]]?.description),
   {
     abbrev: "frame.comment", name: "Comment", type: "string", description: "Packet comment (pcapng opt_comment); one occurrence per comment",
+    deriveDepth: "index",
     derive: (src) => commentColumn(FRAME_FIELDS_BY_NAME.get("frame.comment")!, src),
   },
   perFrame({ abbrev: "frame.protocols", name: "Protocols in frame", type: "string", description: "The frame's protocol stack, colon-separated (eth:ethertype:ip:tcp)" },
-    protocolStacks),
+    protocolStacks, FROM_ALL_LAYERS),
   perFrame({ abbrev: "frame.malformed", name: "Malformed", type: "bool", description: "Wirebook: 1 when any dissector flagged the frame malformed or truncated" },
-    (src) => src.layers().malformed),
+    (src) => src.layers().malformed, FROM_ALL_LAYERS),
   sparse({ abbrev: "_ws.expert.message", name: "Message", type: "string", description: "Why the frame is malformed (the problems joined by '; ')" },
-    (src, i) => src.layers().problems.get(i)?.join("; ")),
+    (src, i) => src.layers().problems.get(i)?.join("; "), FROM_ALL_LAYERS),
 ];
 
 const FRAME_FIELDS_BY_NAME = new Map(FRAME_FIELDS.map((f) => [f.abbrev, f]));

@@ -111,7 +111,7 @@ export type ReassemblyPart = "fragment" | "count" | "length" | "data" | "present
  * reassembled buffer, whose bookkeeping gives the fragment list.
  */
 export function reassemblyField(def: Omit<FieldDef, "derive">, proto: string, part: ReassemblyPart): FieldDef {
-  const field: FieldDef = { ...def, derive: (src) => deriveReassembly(field, src, proto, part) };
+  const field: FieldDef = { ...def, deriveDepth: "headers", derive: (src) => deriveReassembly(field, src, proto, part) };
   return field;
 }
 

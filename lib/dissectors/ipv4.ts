@@ -50,6 +50,7 @@ export const versionAux = (b: Uint8Array, o: number, end: number) => (end > o ? 
 function versionField(def: Omit<FieldDef, "derive">): FieldDef {
   const field: FieldDef = {
     ...def,
+    deriveDepth: "headers",
     derive: (src) => {
       const layers = src.layers(), v4 = src.protoId("ip"), v6 = src.protoId("ipv6"), builder = new ColumnBuilder(field, 1024);
       for (let l = 0; l < layers.count; l++) {

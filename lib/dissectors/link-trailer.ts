@@ -73,7 +73,8 @@ export type TrailerPart = "padding" | "trailer" | "fcs" | "fcs.status";
  * keeps those of `owner` (any owner for padding) and reads the bytes from the file or the reassembly buffer.
  */
 export function trailerField(def: Omit<FieldDef, "derive">, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): FieldDef {
-  const field: FieldDef = { ...def, derive: (src) => deriveTrailer(field, src, protos, owner, part) };
+  // The trailer facts are in the link layers' aux, which every pass records alike.
+  const field: FieldDef = { ...def, deriveDepth: "headers", derive: (src) => deriveTrailer(field, src, protos, owner, part) };
   return field;
 }
 

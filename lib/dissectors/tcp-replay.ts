@@ -25,7 +25,8 @@ const WS_UNKNOWN = -1, WS_NONE = -2;
 
 const defs = new Map<string, FieldDef>();
 function derived(abbrev: string, name: string, type: FieldType, description: string): FieldDef {
-  const def: FieldDef = { abbrev, name, type, description, derive: (src) => replay(src).get(abbrev)! };
+  // The replay reads tcp layers and their stream numbers only: no payload needs dissecting for it.
+  const def: FieldDef = { abbrev, name, type, description, deriveDepth: "streams", derive: (src) => replay(src).get(abbrev)! };
   defs.set(abbrev, def);
   return def;
 }

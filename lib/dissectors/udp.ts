@@ -187,7 +187,7 @@ function streamOf(frame: number, sport: number, dport: number): number {
 
 /** udp.time_relative (since the stream's first datagram) or udp.time_delta (since its previous timestamped one). */
 function timeField(abbrev: string, name: string, description: string, relative: boolean): FieldDef {
-  const def: FieldDef = { abbrev, name, type: "rel_time", description, derive: (src) => streamTimes(def, src, relative) };
+  const def: FieldDef = { abbrev, name, type: "rel_time", description, deriveDepth: "streams", derive: (src) => streamTimes(def, src, relative) };
   return def;
 }
 

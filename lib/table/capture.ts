@@ -10,7 +10,7 @@ import type { HandoffTables } from "../dissectors/handoff.js";
 import { DISSECTORS, defaultTables, lookupField, lookupProtocol } from "../dissectors/registry.js";
 import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
-import { covers, depthFor, FULL_DEPTH, union, type WalkDepth } from "../decode/depth.js";
+import { covers, depthFor, FULL_DEPTH, HEADERS_DEPTH, STREAMS_DEPTH, union, type WalkDepth } from "../decode/depth.js";
 import type { LayerTable } from "../decode/layer-table.js";
 import { walk } from "../decode/walk.js";
 import { rawColumn } from "../dsl/raw.js";
@@ -136,13 +136,19 @@ export class Capture implements DeriveSource {
       if (e.field.derive) derived.push(e.field);
       else layerFields.push({ field: e.field, proto: e.protoId });
     }
-    if (layerFields.length > 0 || (this.layerTable === null && derived.length === 0)) {
-      // Derived fields read the layer table as a whole (full depth): dissect that deep at once, not twice.
-      const depth = derived.length > 0 ? FULL_DEPTH
-        : depthFor(layerFields.map(({ field, proto }) => ({ abbrev: field.abbrev, proto: DISSECTORS[proto]?.proto ?? "" })), this.tables);
+    // One pass deep enough for everything asked, rather than a shallow one now and a deeper one for a derived field.
+    let depth = depthFor(layerFields.map(({ field, proto }) => ({ abbrev: field.abbrev, proto: DISSECTORS[proto]?.proto ?? "" })), this.tables);
+    for (const f of derived) depth = union(depth, derivedDepth(f));
+    const tableNeeded = layerFields.length > 0 || derived.some((f) => f.deriveDepth !== "index");
+    if (tableNeeded && (layerFields.length > 0 || this.layerTable === null || !covers(this.layerTable.depth, depth))) {
       this.extract(layerFields, depth);
     }
-    for (const f of derived) if (!this.cache.has(f.abbrev)) this.cache.set(f.abbrev, f.derive!(this));
+    for (const f of derived) {
+      if (this.cache.has(f.abbrev)) continue;
+      // A derived field gets the layer table it declared it can use (which the pass above provided), not a full one.
+      const d = derivedDepth(f);
+      this.cache.set(f.abbrev, f.derive!(f.deriveDepth === undefined ? this : new DeriveView(this, d)));
+    }
   }
 
   /** Extracts `fields`, dissecting again first when the layer table is missing or shallower than `depth`. */
@@ -162,4 +168,24 @@ export class Capture implements DeriveSource {
     }
     ex.finish().forEach((c, k) => this.cache.set(fields[k].field.abbrev, c));
   }
+}
+
+/** The pass a derived field needs (FieldDef.deriveDepth); "index" needs none, so any table will do. */
+function derivedDepth(f: FieldDef): WalkDepth {
+  switch (f.deriveDepth) {
+    case "index": case "headers": return HEADERS_DEPTH;
+    case "streams": return STREAMS_DEPTH;
+    default: return FULL_DEPTH;
+  }
+}
+
+/** A capture as a derived field sees it: layers() is the capture's table as deep as the field declared it needs. */
+class DeriveView implements DeriveSource {
+  constructor(private readonly cap: Capture, private readonly depth: WalkDepth) {}
+  get file(): CaptureFile { return this.cap.file; }
+  layers(): LayerTable { return this.cap.layersAt(this.depth); }
+  column(abbrev: string): Column { return this.cap.column(abbrev); }
+  protoId(proto: string): number { return this.cap.protoId(proto); }
+  protoName(id: number): string { return this.cap.protoName(id); }
+  protoListed(id: number, aux: number): boolean { return this.cap.protoListed(id, aux); }
 }

@@ -23,11 +23,18 @@ function fieldsOf(protos: readonly string[]): string[] {
   return out;
 }
 
-const HEADERS = fieldsOf(HEADER_PROTOS).filter((f) => f !== "tcp.stream" && f !== "udp.stream");
+/** Derived fields that declare they can do with a shallow pass (FieldDef.deriveDepth). */
+function derivedAt(...depths: string[]): string[] {
+  const out: string[] = [];
+  for (const e of allFields()) if (e.field.derive && depths.includes(e.field.deriveDepth ?? "full")) out.push(e.field.abbrev);
+  return out;
+}
+
+const HEADERS = [...fieldsOf(HEADER_PROTOS).filter((f) => f !== "tcp.stream" && f !== "udp.stream"), ...derivedAt("index", "headers")];
 /** Each group with the depth it must get. */
 const GROUPS: { name: string; fields: string[]; depth: string }[] = [
   { name: "headers", fields: HEADERS, depth: "headers" },
-  { name: "streams", fields: ["tcp.stream", "udp.stream", "tcp.srcport", "udp.length"], depth: "headers+streams" },
+  { name: "streams", fields: ["tcp.stream", "udp.stream", "tcp.srcport", "udp.length", ...derivedAt("streams")], depth: "headers+streams" },
   { name: "mqtt", fields: [...fieldsOf(["mqtt"]), "tcp.srcport"], depth: "headers, payload of mqtt" },
   { name: "modbus", fields: [...fieldsOf(["mbtcp", "modbus"]), "tcp.dstport"], depth: "headers, payload of mbtcp" },
   { name: "dns", fields: fieldsOf(["dns"]), depth: "headers, payload of dns" },
