@@ -51,6 +51,11 @@ export class Capture implements DeriveSource {
     return this.layersAt(FULL_DEPTH);
   }
 
+  /** A layer table deep enough for these fields (and no deeper than needed when none is decoded yet). */
+  layersFor(abbrevs: readonly string[]): LayerTable {
+    return this.layersAt(this.depthOf(abbrevs));
+  }
+
   /** A layer table at least as deep as `depth` (lib/decode/depth.ts): the current one if it covers it. */
   layersAt(depth: WalkDepth): LayerTable {
     if (this.layerTable === null || !covers(this.layerTable.depth, depth)) this.extract([], depth);
@@ -137,8 +142,7 @@ export class Capture implements DeriveSource {
       else layerFields.push({ field: e.field, proto: e.protoId });
     }
     // One pass deep enough for everything asked, rather than a shallow one now and a deeper one for a derived field.
-    let depth = depthFor(layerFields.map(({ field, proto }) => ({ abbrev: field.abbrev, proto: DISSECTORS[proto]?.proto ?? "" })), this.tables);
-    for (const f of derived) depth = union(depth, derivedDepth(f));
+    const depth = this.depthOf([...layerFields.map((l) => l.field.abbrev), ...derived.map((f) => f.abbrev)]);
     const tableNeeded = layerFields.length > 0 || derived.some((f) => f.deriveDepth !== "index");
     if (tableNeeded && (layerFields.length > 0 || this.layerTable === null || !covers(this.layerTable.depth, depth))) {
       this.extract(layerFields, depth);
@@ -149,6 +153,21 @@ export class Capture implements DeriveSource {
       const d = derivedDepth(f);
       this.cache.set(f.abbrev, f.derive!(f.deriveDepth === undefined ? this : new DeriveView(this, d)));
     }
+  }
+
+  /** The pass these fields need: their protocols' (lib/decode/depth.ts), and what derived ones declare. */
+  private depthOf(abbrevs: readonly string[]): WalkDepth {
+    const layerFields: { abbrev: string; proto: string }[] = [];
+    let depth: WalkDepth | null = null;
+    for (const a of abbrevs) {
+      const e = lookupField(a);
+      // Pseudo-columns of filters (ip.src#2, tcp[0:4]) read the whole layer table.
+      if (!e) depth = FULL_DEPTH;
+      else if (e.field.derive) depth = depth ? union(depth, derivedDepth(e.field)) : derivedDepth(e.field);
+      else layerFields.push({ abbrev: a, proto: DISSECTORS[e.protoId]?.proto ?? "" });
+    }
+    const own = depthFor(layerFields, this.tables);
+    return depth ? union(depth, own) : own;
   }
 
   /** Extracts `fields`, dissecting again first when the layer table is missing or shallower than `depth`. */
