@@ -14,7 +14,7 @@ import { unknownField } from "./errors.js";
 import { toTable, type ColumnTable } from "./to-arquero.js";
 
 /** Message kinds beyond plain protocol names: which protocol's layers are the rows, and which layers qualify. */
-const KINDS: Record<string, { proto: string; only?: string }> = {
+export const KINDS: Readonly<Record<string, { proto: string; only?: string }>> = {
   modbus: { proto: "modbus" },
   "ble.adv": { proto: "btle", only: "btle.advertising_header" },
   att: { proto: "btatt" },
@@ -22,7 +22,7 @@ const KINDS: Record<string, { proto: string; only?: string }> = {
 };
 
 /** Columns every message table starts with (those the capture has). */
-const CONTEXT = ["frame.number", "frame.time_epoch", "tcp.stream", "udp.stream", "ip.src", "ipv6.src", "tcp.srcport",
+export const CONTEXT: readonly string[] = ["frame.number", "frame.time_epoch", "tcp.stream", "udp.stream", "ip.src", "ipv6.src", "tcp.srcport",
   "udp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport", "udp.dstport", "btle.access_address", "btle_rf.channel", "btle_rf.signal_dbm"];
 
 export interface MessageOptions {
