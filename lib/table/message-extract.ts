@@ -8,7 +8,7 @@ import type { CaptureFile } from "../capture/types.js";
 import type { FieldDef } from "../dissectors/field.js";
 import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
-import { LayerTable } from "../decode/layer-table.js";
+import type { LayerTable } from "../decode/layer-table.js";
 import type { Sources } from "./message-rows.js";
 
 /** One protocol's fields, to be read from its source layers. */
@@ -27,7 +27,8 @@ const EXTRACT_CHUNK = 1 << 20;
 /** Per group, per field: a column over the group's source layers (slot k = layer k of sources.view). */
 export function extractSlots(file: CaptureFile, lt: LayerTable, groups: readonly FieldGroup[]): Column[][] {
   const longest = groups.reduce((a, g) => Math.max(a, g.sources.view.count), 0);
-  const identity = Uint32Array.from({ length: longest }, (_, k) => k);
+  const identity = new Uint32Array(longest);
+  for (let k = 0; k < longest; k++) identity[k] = k;
   const parts = groups.map((g) => ({
     view: g.sources.view, next: 0,
     ex: new Extraction(g.fields.map((field) => ({ field, proto: g.sources.proto })), g.sources.view.count, identity),

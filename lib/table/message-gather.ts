@@ -30,22 +30,31 @@ export function fromSlots(field: FieldDef, col: Column, src: Sources): Column {
 /** The common case: a dense column and at most one source slot a row (its own layer, or the tcp layer before it). */
 function oneSlot(field: FieldDef, col: Column, src: Sources): Column {
   const m = src.start.length - 1, { start, slots } = src, has = col.valid!, valid = new Uint8Array(m);
-  // Row r's slot, or -1.
-  const from = new Int32Array(m).fill(-1);
-  for (let r = 0; r < m; r++) if (start[r + 1] > start[r] && has[slots[start[r]]]) { from[r] = slots[start[r]]; valid[r] = 1; }
   let values: NumArray | Value[];
   if (col.storage === "fixed16") {
     const v = col.values as Uint8Array, out = new Uint8Array(m * 16);
-    for (let r = 0; r < m; r++) if (from[r] >= 0) out.set(v.subarray(from[r] * 16, from[r] * 16 + 16), r * 16);
+    for (let r = 0; r < m; r++) {
+      if (start[r + 1] === start[r]) continue;
+      const s = slots[start[r]];
+      if (has[s]) { valid[r] = 1; out.set(v.subarray(s * 16, s * 16 + 16), r * 16); }
+    }
     values = out;
   } else if (col.storage === "any") {
     const v = col.values as Value[], out: Value[] = new Array(m);
-    for (let r = 0; r < m; r++) if (from[r] >= 0) out[r] = copy(v[from[r]]);
+    for (let r = 0; r < m; r++) {
+      if (start[r + 1] === start[r]) continue;
+      const s = slots[start[r]];
+      if (has[s]) { valid[r] = 1; out[r] = copy(v[s]); }
+    }
     values = out;
   } else {
     // One native widening of the slots, so the loop below reads a single array type.
     const v = col.values instanceof Float64Array ? col.values : new Float64Array(col.values as NumArray), out = new Float64Array(m);
-    for (let r = 0; r < m; r++) if (from[r] >= 0) out[r] = v[from[r]];
+    for (let r = 0; r < m; r++) {
+      if (start[r + 1] === start[r]) continue;
+      const s = slots[start[r]];
+      if (has[s]) { valid[r] = 1; out[r] = v[s]; }
+    }
     values = out;
   }
   return new Column(field, m, values, valid, null);
