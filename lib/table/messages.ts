@@ -66,6 +66,7 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
 /** The columns of one message table, one entry per row, built on demand and cached. */
 class MessageColumns {
   private readonly cache = new Map<string, Column>();
+  private readonly first = new Map<number, number>();
 
   constructor(private readonly cap: Capture, private readonly rows: MessageRows) {}
 
@@ -109,8 +110,18 @@ class MessageColumns {
     const c = this.column(abbrev);
     for (let r = 0; r < this.rows.count; r++) if (c.count(r) > 0) return true;
     if (this.cap.isDecoded(abbrev)) return this.cap.column(abbrev).presentCount() > 0;
-    const lt = this.rows.lt, l0 = lt.proto.subarray(0, lt.count).indexOf(e.protoId);
+    const l0 = this.firstLayer(e.protoId);
     return l0 >= 0 && presentAnywhere(this.cap.file, this.rows.lt, e.field, l0);
+  }
+
+  /** The first layer of a protocol (-1: none), by a native scan; btle_rf.channel and btle_rf.signal_dbm share one. */
+  private firstLayer(proto: number): number {
+    let l = this.first.get(proto);
+    if (l === undefined) {
+      const lt = this.rows.lt;
+      this.first.set(proto, (l = lt.proto.subarray(0, lt.count).indexOf(proto)));
+    }
+    return l;
   }
 
   /** The malformed flag and reason of each row: problems its frame has from this protocol's dissector. */
