@@ -27,12 +27,14 @@ export const HEADERS_DEPTH: WalkDepth = { streams: false, payload: new Set() };
 export const STREAMS_DEPTH: WalkDepth = { streams: true, payload: new Set() };
 
 /**
- * Protocols a pass dissects whatever its depth: everything below TCP/UDP payloads. A field of these needs no payload
- * hand-off (derived fields are decided by the caller: they read the layer table as a whole).
+ * Protocols a pass dissects whatever its depth: everything below TCP/UDP payloads, and the stacks a link type starts
+ * that never pass through TCP/UDP (Bluetooth LE, NFLOG's header). A field of these needs no payload hand-off
+ * (derived fields declare their own needs: FieldDef.deriveDepth).
  */
 const HEADER_PROTOS = new Set([
-  "eth", "ethertype", "vlan", "llc", "arp", "sll", "null", "raw", "ip", "ipv6", "ipv6.hopopts", "ipv6.routing",
+  "eth", "ethertype", "vlan", "llc", "arp", "sll", "null", "raw", "nflog", "ip", "ipv6", "ipv6.hopopts", "ipv6.routing",
   "ipv6.fraghdr", "ipv6.dstopts", "icmp", "icmpv6", "tcp", "udp",
+  "nordic_ble", "hci_h4", "bthci_acl", "bluetooth", "btle_rf", "btle", "btcommon", "btl2cap", "btatt", "btsmp",
 ]);
 
 /** Fields of header protocols that read the conversation number (set by the stream lookup). */

@@ -114,7 +114,7 @@ class SourcesBuilder {
   constructor(private readonly lt: LayerTable, private readonly proto: number, m: number) {
     this.slots = new Uint32Array(Math.max(16, m));
     this.start = new Uint32Array(m + 1);
-    this.view = new LayerTable(0, Math.max(16, m));
+    this.view = new LayerTable(0, lt.depth, Math.max(16, m));
     this.view.side = lt.side;
   }
 

@@ -43,12 +43,15 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
   const { proto, only } = KINDS[kind] ?? { proto: kind };
   const d = lookupProtocol(proto);
   if (!d) throw unknownField(kind);
-  const gate = only ? cap.column(only) : null;
-  const rows = new MessageRows(cap.layers(), d.id!, gate ? (f) => gate.has(f) : null);
   const own = opts.fields ?? d.fields.filter((f) => f.type !== "protocol").map((f) => f.abbrev);
   for (const a of own) if (!lookupField(a)) throw unknownField(a);
   const filter = opts.filter ? compileFilter(opts.filter) : null;
   const candidates = CONTEXT.filter((f) => lookupField(f) && !own.includes(f));
+  // One pass as deep as every column of the table needs (the rows' protocol, its fields, the context, the filter's
+  // fields), so no later column request dissects again under the rows' layer indices.
+  const layers = cap.layersFor([proto, ...(only ? [only] : []), ...candidates, ...own, ...(filter?.fields ?? [])]);
+  const gate = only ? cap.column(only) : null;
+  const rows = new MessageRows(layers, d.id!, gate ? (f) => gate.has(f) : null);
   const cols = new MessageColumns(cap, rows);
   cols.prepare([...candidates, ...own, ...(filter?.fields ?? [])]);
   const names = [...candidates.filter((f) => cols.presentInCapture(f)), ...own];

@@ -13,8 +13,9 @@ import { allFields, DISSECTORS } from "../../lib/dissectors/registry.js";
 import { open } from "../../lib/table/capture.js";
 import { corpusFiles, projectRoot, requireTool, sampleFiles } from "../oracle/tshark.js";
 
-const HEADER_PROTOS = ["eth", "ethertype", "vlan", "llc", "arp", "sll", "null", "raw", "ip", "ipv6", "ipv6.hopopts",
+const HEADER_PROTOS = ["eth", "ethertype", "vlan", "llc", "arp", "sll", "null", "raw", "nflog", "ip", "ipv6", "ipv6.hopopts",
   "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "icmp", "icmpv6", "tcp", "udp"];
+const BLE_PROTOS = ["nordic_ble", "hci_h4", "bthci_acl", "bluetooth", "btle_rf", "btle", "btcommon", "btl2cap", "btatt", "btsmp"];
 
 /** Non-derived fields of the protocols named (a field's protocol is the dissector declaring it, not its prefix). */
 function fieldsOf(protos: readonly string[]): string[] {
@@ -35,6 +36,7 @@ const HEADERS = [...fieldsOf(HEADER_PROTOS).filter((f) => f !== "tcp.stream" && 
 const GROUPS: { name: string; fields: string[]; depth: string }[] = [
   { name: "headers", fields: HEADERS, depth: "headers" },
   { name: "streams", fields: ["tcp.stream", "udp.stream", "tcp.srcport", "udp.length", ...derivedAt("streams")], depth: "headers+streams" },
+  { name: "ble", fields: fieldsOf(BLE_PROTOS), depth: "headers" },
   { name: "mqtt", fields: [...fieldsOf(["mqtt"]), "tcp.srcport"], depth: "headers, payload of mqtt" },
   { name: "modbus", fields: [...fieldsOf(["mbtcp", "modbus"]), "tcp.dstport"], depth: "headers, payload of mbtcp" },
   { name: "dns", fields: fieldsOf(["dns"]), depth: "headers, payload of dns" },
