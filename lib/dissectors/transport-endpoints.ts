@@ -57,7 +57,11 @@ export class EndpointTable {
 
   private equals(id: number, p: Uint32Array): boolean {
     const k = this.keys, at = id * KEY_WORDS;
-    for (let w = 0; w < KEY_WORDS; w++) if (k[at + w] !== p[w]) return false;
+    // The words that tell IPv4 keys apart first (family, both addresses' first word, the ports); an IPv4 key's other
+    // address words are zero, so only IPv6 keys need them compared.
+    if (k[at] !== p[0] || k[at + 1] !== p[1] || k[at + 5] !== p[5] || k[at + 9] !== p[9]) return false;
+    if (p[0] === 4) return true;
+    for (let w = 2; w < 9; w++) if (k[at + w] !== p[w]) return false;
     return true;
   }
 
@@ -87,6 +91,15 @@ export class EndpointTable {
   }
 }
 
+/** One murmur3 round: word w into hash h. */
+function mix(h: number, w: number): number {
+  let k = Math.imul(w, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
 const word = (b: Uint8Array, o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 
 /** Orders endpoints by address bytes, then port: < 0 when (a, ap) comes first, 0 when equal. */
@@ -95,15 +108,13 @@ export function compareEndpoints(a: Uint8Array, ap: number, b: Uint8Array, bp: n
   return ap - bp;
 }
 
-/** murmur3-style mix of the key words. */
+/** murmur3-style mix of the key words (of an IPv4 key only those that can be nonzero: most keys are IPv4). */
 function hashWords(p: Uint32Array): number {
   let h = 0x9747b28c;
-  for (let i = 0; i < KEY_WORDS; i++) {
-    let k = Math.imul(p[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  if (p[0] === 4) {
+    h = mix(mix(mix(mix(h, p[0]), p[1]), p[5]), p[9]);
+  } else {
+    for (let i = 0; i < KEY_WORDS; i++) h = mix(h, p[i]);
   }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
