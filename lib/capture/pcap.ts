@@ -75,22 +75,45 @@ export class PcapWalker implements RecordWalker {
       i += FILE_HEADER;
       this.next = base + i;
     }
-    const le = this.le, index = this.index, size = this.size, fastCaplen = this.fastCaplen;
+    // The loop is specialised on the byte order so the DataView reads compile without a per-read branch.
+    this.next = base + (this.le ? this.records(dv, i, to, base, true) : this.records(dv, i, to, base, false));
+  }
+
+  /**
+   * Indexes the whole records in dv[i, to); returns where the first one not walked starts. The hot path writes the
+   * index's arrays directly (held in locals, reloaded only after a slow record or a grow); iface stays 0 as allocated.
+   */
+  private records(dv: DataView, i: number, to: number, base: number, le: boolean): number {
+    const index = this.index, size = this.size, fastCaplen = this.fastCaplen;
     const fracToNs = this.fracToNs, fracPerSec = this.fracPerSec;
+    // A record is at least RECORD_HEADER bytes: room for every record of this chunk, reserved once.
+    index.reserve(index.count + Math.floor((to - i) / RECORD_HEADER));
+    let n = index.count;
+    let offset = index.offset, tsSec = index.tsSec, tsNsec = index.tsNsec, caplens = index.caplen, lens = index.len;
     while (to - i >= RECORD_HEADER) {
-      const sec = dv.getUint32(i + R_TS_SEC, le);
-      const frac = dv.getUint32(i + R_TS_FRAC, le);
       const caplen = dv.getUint32(i + R_CAPLEN, le);
+      const frac = dv.getUint32(i + R_TS_FRAC, le);
       const len = dv.getUint32(i + R_LEN, le);
       const data = base + i + RECORD_HEADER;
       if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len) {
-        if (!this.oddRecord(data - RECORD_HEADER, sec, frac, caplen, len)) break;
+        index.count = n;
+        const ok = this.oddRecord(data - RECORD_HEADER, dv.getUint32(i + R_TS_SEC, le), frac, caplen, len);
+        if (!ok) return i;
+        n = index.count;
+        index.reserve(n + Math.floor((to - i) / RECORD_HEADER));
+        offset = index.offset; tsSec = index.tsSec; tsNsec = index.tsNsec; caplens = index.caplen; lens = index.len;
       } else {
-        index.push(data, sec, frac * fracToNs, caplen, len, 0);
+        offset[n] = data;
+        tsSec[n] = dv.getUint32(i + R_TS_SEC, le);
+        tsNsec[n] = frac * fracToNs;
+        caplens[n] = caplen;
+        lens[n] = len;
+        n++;
       }
       i += RECORD_HEADER + caplen;
     }
-    this.next = base + i;
+    index.count = n;
+    return i;
   }
 
   finish(size: number): void {
