@@ -86,22 +86,22 @@ export class PcapWalker implements RecordWalker {
   private records(dv: DataView, i: number, to: number, base: number, le: boolean): number {
     const index = this.index, size = this.size, fastCaplen = this.fastCaplen;
     const fracToNs = this.fracToNs, fracPerSec = this.fracPerSec;
-    // A record is at least RECORD_HEADER bytes: room for every record of this chunk, reserved once.
-    index.reserve(index.count + Math.floor((to - i) / RECORD_HEADER));
     let n = index.count;
     let offset = index.offset, tsSec = index.tsSec, tsNsec = index.tsNsec, caplens = index.caplen, lens = index.len;
+    let cap = offset.length;
     while (to - i >= RECORD_HEADER) {
       const caplen = dv.getUint32(i + R_CAPLEN, le);
       const frac = dv.getUint32(i + R_TS_FRAC, le);
       const len = dv.getUint32(i + R_LEN, le);
       const data = base + i + RECORD_HEADER;
-      if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len) {
+      if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len || n === cap) {
+        // Also taken when the arrays are full: the slow path's push grows them.
         index.count = n;
         const ok = this.oddRecord(data - RECORD_HEADER, dv.getUint32(i + R_TS_SEC, le), frac, caplen, len);
         if (!ok) return i;
         n = index.count;
-        index.reserve(n + Math.floor((to - i) / RECORD_HEADER));
         offset = index.offset; tsSec = index.tsSec; tsNsec = index.tsNsec; caplens = index.caplen; lens = index.len;
+        cap = offset.length;
       } else {
         offset[n] = data;
         tsSec[n] = dv.getUint32(i + R_TS_SEC, le);
