@@ -59,20 +59,30 @@ const STATE = 0; // RUNNING until the worker settles, then DONE / FAILED / CANCE
 const CANCEL = 1; // set by the owner: stop at the next chunk
 const PROGRESS = 2; // chunks hashed so far (wraps; only compared for change)
 const RESULT_LEN = 3; // bytes of the result
-const WORDS = 4;
+const WAITED = 4; // set by the owner once someone waits for the digest: the worker drops its lowered priority
+const WORDS = 5;
 const RESULT_MAX = 2048;
 const RUNNING = 0, DONE = 1, FAILED = 2, CANCELLED = 3;
 
 /** A sync wait gives up when the worker made no progress (not one 4 MiB chunk) for this long: never hang. */
 const STALL_MS = 60_000;
 
+/**
+ * Nice value of the hashing thread while nobody waits for the digest. On a busy machine the hash would otherwise
+ * take CPU from the index walk it was moved away from; once someone waits, the thread returns to normal priority
+ * (where the system allows: lowering a nice value needs CAP_SYS_NICE or RLIMIT_NICE). Linux only: there
+ * setpriority(0) is per thread, elsewhere it would lower the whole process.
+ */
+const BACKGROUND_NICE = process.platform === "linux" ? 10 : 0;
+
 // The worker: opens the file read-only, checks it is the file the indexer opened, hashes it in 4 MiB reads, closes
 // it, then publishes the digest (or the error text) and wakes any waiter. It checks CANCEL between reads, so a
-// cancelled hash stops within one chunk and closes its descriptor (terminate() would leak the fd).
+// cancelled hash stops within one chunk and closes its descriptor (terminate() would leak the fd). It runs at
+// BACKGROUND_NICE until WAITED is set.
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const fs = require("node:fs");
-const { path, id, sab } = workerData;
+const { path, id, sab, nice } = workerData;
 const st = new Int32Array(sab, 0, ${WORDS});
 const out = new Uint8Array(sab, ${WORDS * 4});
 function settle(state, bytes) {
@@ -81,6 +91,10 @@ function settle(state, bytes) {
   Atomics.store(st, ${RESULT_LEN}, n);
   Atomics.store(st, ${STATE}, state);
   Atomics.notify(st, ${STATE});
+}
+// This thread's nice value; false when the system refuses (the priority then stays as it is).
+function setNice(v) {
+  try { require("node:os").setPriority(0, v); return true; } catch { return false; }
 }
 function hash() {
   const fd = fs.openSync(path, "r");
@@ -91,9 +105,12 @@ function hash() {
     }
     const h = require("node:crypto").createHash("sha256");
     const buf = Buffer.allocUnsafe(4 << 20);
-    let pos = 0;
+    let pos = 0, niced = false;
     for (;;) {
       if (Atomics.load(st, ${CANCEL})) return null;
+      // Lowered priority until someone waits for the digest; one attempt to restore it then.
+      if (pos === 0 && nice !== 0 && !Atomics.load(st, ${WAITED})) niced = setNice(nice);
+      else if (niced && Atomics.load(st, ${WAITED})) { setNice(0); niced = false; }
       const n = fs.readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
       h.update(buf.subarray(0, n));
@@ -134,7 +151,7 @@ export class FileHash {
     this.out = new Uint8Array(sab, WORDS * 4);
     // No inherited execArgv: a parent run with --input-type=module (or a default type of module) would make the
     // eval'd CommonJS source an ES module, where require is undefined.
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { path, id, sab } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { path, id, sab, nice: BACKGROUND_NICE } });
     this.worker.unref();
     // Without an 'error' listener a worker failure would be thrown on the main thread and end the process.
     this.worker.on("error", (e) => { this.lost ??= e; });
@@ -151,6 +168,7 @@ export class FileHash {
   /** The hex digest without blocking the event loop; keeps the process alive until it is known. */
   async hexAsync(): Promise<string> {
     if (!this.result && Atomics.load(this.st, STATE) === RUNNING && !this.lost) {
+      Atomics.store(this.st, WAITED, 1);
       this.worker.ref();
       try {
         await new Promise<void>((resolve) => {
@@ -173,6 +191,7 @@ export class FileHash {
   }
 
   private waitSync(): { hex: string } | { error: Error } {
+    Atomics.store(this.st, WAITED, 1);
     let progress = Atomics.load(this.st, PROGRESS), since = Date.now();
     while (Atomics.load(this.st, STATE) === RUNNING) {
       if (this.lost) return this.settle(this.failure(this.lost.message));

@@ -202,3 +202,30 @@ test("sha256: a capture left open with its hash still running does not keep the 
   // Hashing 1 GiB takes most of a second at the least; the process must not wait for it.
   assert.ok(Number(out.exitMs) < 300, `exit ${out.exitMs} ms after the script ended`);
 });
+
+/** Nice values of this process's threads (Linux /proc; field 19 of stat, after the parenthesised name). */
+function threadNices(): number[] {
+  return fs.readdirSync("/proc/self/task").flatMap((tid) => {
+    try { return [Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16])]; } catch { return []; }
+  });
+}
+
+test("sha256: the worker hashes at lowered priority until someone waits for the digest, then at normal priority", async (t) => {
+  if (process.platform !== "linux") { t.skip("thread priorities are set on Linux only"); return; }
+  const base = threadNices().filter((n) => n === 10).length;
+  const c = await readCapture(gibPcap(), { hashInWorkerFrom: 0 });
+  try {
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      return ok();
+    };
+    assert.ok(await until(() => threadNices().filter((n) => n === 10).length > base), "a thread at nice 10 while the hash runs unwaited");
+    const digest = sha256Of(c.info);
+    // Raising a thread's priority back needs CAP_SYS_NICE or RLIMIT_NICE; without them it stays lowered.
+    const mayRaise = process.getuid?.() === 0 || /Max nice priority\s+([1-9]\d*)/.test(fs.readFileSync("/proc/self/limits", "utf8"));
+    if (mayRaise) assert.ok(await until(() => threadNices().filter((n) => n === 10).length === base), "back to normal priority once awaited");
+    assert.equal(await digest, sha256sum(gibPcap()));
+  } finally {
+    c.source.close();
+  }
+});
