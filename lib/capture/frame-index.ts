@@ -3,8 +3,8 @@
 
 /**
  * Growable columnar record table. Contract: arrays are valid for indices < count; call `trim()` when done.
- * Writers may fill the arrays directly below their length (as the pcap walker does), then set `count`; entries of a
- * fresh or grown array are 0, so a writer may skip storing zeros (iface of a classic pcap).
+ * Writers may fill the arrays directly below their length (as the pcap walker does; `reserve` grows them), then set
+ * `count`; entries of a fresh or grown array are 0, so a writer may skip storing zeros (iface of a classic pcap).
  */
 export class FrameIndex {
   count = 0;
@@ -28,6 +28,11 @@ export class FrameIndex {
     this.caplen = new Uint32Array(capacity);
     this.len = new Uint32Array(capacity);
     this.iface = new Uint16Array(capacity);
+  }
+
+  /** Room for at least `n` records (count included), growing geometrically. */
+  reserve(n: number): void {
+    if (n > this.offset.length) this.grow(Math.max(n, this.offset.length * 2, 1024));
   }
 
   /** Appends one record; amortised O(1). */

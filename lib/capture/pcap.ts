@@ -82,37 +82,43 @@ export class PcapWalker implements RecordWalker {
   /**
    * Indexes the whole records in dv[i, to); returns where the first one not walked starts. The hot path writes the
    * index's arrays directly (held in locals, reloaded only after a slow record or a grow); iface stays 0 as allocated.
+   * No per-record capacity check: a record takes at least RECORD_HEADER bytes, so the records starting before
+   * i + room * RECORD_HEADER fit in the room left. The arrays grow only when they are full.
    */
   private records(dv: DataView, i: number, to: number, base: number, le: boolean): number {
     const index = this.index, size = this.size, fastCaplen = this.fastCaplen;
     const fracToNs = this.fracToNs, fracPerSec = this.fracPerSec;
     let n = index.count;
     let offset = index.offset, tsSec = index.tsSec, tsNsec = index.tsNsec, caplens = index.caplen, lens = index.len;
-    let cap = offset.length;
     while (to - i >= RECORD_HEADER) {
-      const caplen = dv.getUint32(i + R_CAPLEN, le);
-      const frac = dv.getUint32(i + R_TS_FRAC, le);
-      const len = dv.getUint32(i + R_LEN, le);
-      const data = base + i + RECORD_HEADER;
-      if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len || n === cap) {
-        // Also taken when the arrays are full: the slow path's push grows them.
-        index.count = n;
-        const ok = this.oddRecord(data - RECORD_HEADER, dv.getUint32(i + R_TS_SEC, le), frac, caplen, len);
-        if (!ok) return i;
-        n = index.count;
+      if (n === offset.length) {
+        index.reserve(n + 1);
         offset = index.offset; tsSec = index.tsSec; tsNsec = index.tsNsec; caplens = index.caplen; lens = index.len;
-        cap = offset.length;
-      } else {
-        offset[n] = data;
-        tsSec[n] = dv.getUint32(i + R_TS_SEC, le);
-        tsNsec[n] = frac * fracToNs;
-        caplens[n] = caplen;
-        lens[n] = len;
-        n++;
       }
-      i += RECORD_HEADER + caplen;
+      const stop = Math.min(to, i + (offset.length - n) * RECORD_HEADER);
+      while (stop - i >= RECORD_HEADER) {
+        const caplen = dv.getUint32(i + R_CAPLEN, le);
+        const frac = dv.getUint32(i + R_TS_FRAC, le);
+        const len = dv.getUint32(i + R_LEN, le);
+        const data = base + i + RECORD_HEADER;
+        if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len) {
+          index.count = n;
+          const ok = this.oddRecord(data - RECORD_HEADER, dv.getUint32(i + R_TS_SEC, le), frac, caplen, len);
+          if (!ok) return i;
+          n = index.count;
+          offset = index.offset; tsSec = index.tsSec; tsNsec = index.tsNsec; caplens = index.caplen; lens = index.len;
+        } else {
+          offset[n] = data;
+          tsSec[n] = dv.getUint32(i + R_TS_SEC, le);
+          tsNsec[n] = frac * fracToNs;
+          caplens[n] = caplen;
+          lens[n] = len;
+          n++;
+        }
+        i += RECORD_HEADER + caplen;
+      }
+      index.count = n;
     }
-    index.count = n;
     return i;
   }
 
