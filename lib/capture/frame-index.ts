@@ -1,7 +1,11 @@
 // The frame index: where each frame's bytes are and when it was captured, 30 bytes a frame in parallel typed arrays
 // (offset 8 + tsSec 8 + tsNsec 4 + caplen 4 + len 4 + iface 2). Everything else is decoded from the bytes on demand.
 
-/** Growable columnar record table. Contract: arrays are valid for indices < count; call `trim()` when done. */
+/**
+ * Growable columnar record table. Contract: arrays are valid for indices < count; call `trim()` when done.
+ * Writers may fill the arrays directly below their length (as the pcap walker does; `reserve` grows them), then set
+ * `count`; entries of a fresh or grown array are 0, so a writer may skip storing zeros (iface of a classic pcap).
+ */
 export class FrameIndex {
   count = 0;
   /** Byte offset of the frame's first captured byte in the (decompressed) capture stream. */
@@ -26,10 +30,15 @@ export class FrameIndex {
     this.iface = new Uint16Array(capacity);
   }
 
+  /** Room for at least `n` records (count included), growing geometrically. */
+  reserve(n: number): void {
+    if (n > this.offset.length) this.grow(Math.max(n, this.offset.length * 2, 1024));
+  }
+
   /** Appends one record; amortised O(1). */
   push(offset: number, tsSec: number, tsNsec: number, caplen: number, len: number, iface: number): void {
     const i = this.count;
-    if (i === this.offset.length) this.grow(i * 2);
+    if (i === this.offset.length) this.grow(Math.max(i * 2, 1024));
     this.offset[i] = offset;
     this.tsSec[i] = tsSec;
     this.tsNsec[i] = tsNsec;
@@ -39,9 +48,20 @@ export class FrameIndex {
     this.count = i + 1;
   }
 
-  /** Shrinks the arrays to `count`, so the index holds no slack. */
+  /**
+   * Shrinks the arrays to `count`. Views, not copies: copying 30 bytes a frame into fresh memory cost as much as
+   * filling the index. The spare capacity behind the views was never written, so it is address space, not
+   * resident memory (large typed arrays are calloc'ed: pages materialise on first write).
+   */
   trim(): void {
-    if (this.offset.length !== this.count) this.grow(this.count);
+    const c = this.count;
+    if (this.offset.length === c) return;
+    this.offset = this.offset.subarray(0, c);
+    this.tsSec = this.tsSec.subarray(0, c);
+    this.tsNsec = this.tsNsec.subarray(0, c);
+    this.caplen = this.caplen.subarray(0, c);
+    this.len = this.len.subarray(0, c);
+    this.iface = this.iface.subarray(0, c);
   }
 
   /** Seconds since the epoch as a double (microsecond-exact for current dates; nanoseconds round). */

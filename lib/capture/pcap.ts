@@ -75,22 +75,51 @@ export class PcapWalker implements RecordWalker {
       i += FILE_HEADER;
       this.next = base + i;
     }
-    const le = this.le, index = this.index, size = this.size, fastCaplen = this.fastCaplen;
+    // The loop is specialised on the byte order so the DataView reads compile without a per-read branch.
+    this.next = base + (this.le ? this.records(dv, i, to, base, true) : this.records(dv, i, to, base, false));
+  }
+
+  /**
+   * Indexes the whole records in dv[i, to); returns where the first one not walked starts. The hot path writes the
+   * index's arrays directly (held in locals, reloaded only after a slow record or a grow); iface stays 0 as allocated.
+   * No per-record capacity check: a record takes at least RECORD_HEADER bytes, so the records starting before
+   * i + room * RECORD_HEADER fit in the room left. The arrays grow only when they are full.
+   */
+  private records(dv: DataView, i: number, to: number, base: number, le: boolean): number {
+    const index = this.index, size = this.size, fastCaplen = this.fastCaplen;
     const fracToNs = this.fracToNs, fracPerSec = this.fracPerSec;
+    let n = index.count;
+    let offset = index.offset, tsSec = index.tsSec, tsNsec = index.tsNsec, caplens = index.caplen, lens = index.len;
     while (to - i >= RECORD_HEADER) {
-      const sec = dv.getUint32(i + R_TS_SEC, le);
-      const frac = dv.getUint32(i + R_TS_FRAC, le);
-      const caplen = dv.getUint32(i + R_CAPLEN, le);
-      const len = dv.getUint32(i + R_LEN, le);
-      const data = base + i + RECORD_HEADER;
-      if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len) {
-        if (!this.oddRecord(data - RECORD_HEADER, sec, frac, caplen, len)) break;
-      } else {
-        index.push(data, sec, frac * fracToNs, caplen, len, 0);
+      if (n === offset.length) {
+        index.reserve(n + 1);
+        offset = index.offset; tsSec = index.tsSec; tsNsec = index.tsNsec; caplens = index.caplen; lens = index.len;
       }
-      i += RECORD_HEADER + caplen;
+      const stop = Math.min(to, i + (offset.length - n) * RECORD_HEADER);
+      while (stop - i >= RECORD_HEADER) {
+        const caplen = dv.getUint32(i + R_CAPLEN, le);
+        const frac = dv.getUint32(i + R_TS_FRAC, le);
+        const len = dv.getUint32(i + R_LEN, le);
+        const data = base + i + RECORD_HEADER;
+        if (caplen > fastCaplen || data + caplen > size || frac >= fracPerSec || caplen > len) {
+          index.count = n;
+          const ok = this.oddRecord(data - RECORD_HEADER, dv.getUint32(i + R_TS_SEC, le), frac, caplen, len);
+          if (!ok) return i;
+          n = index.count;
+          offset = index.offset; tsSec = index.tsSec; tsNsec = index.tsNsec; caplens = index.caplen; lens = index.len;
+        } else {
+          offset[n] = data;
+          tsSec[n] = dv.getUint32(i + R_TS_SEC, le);
+          tsNsec[n] = frac * fracToNs;
+          caplens[n] = caplen;
+          lens[n] = len;
+          n++;
+        }
+        i += RECORD_HEADER + caplen;
+      }
+      index.count = n;
     }
-    this.next = base + i;
+    return i;
   }
 
   finish(size: number): void {

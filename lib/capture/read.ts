@@ -1,5 +1,6 @@
 // readCapture: open a capture file (pcap or pcapng, optionally gzip-compressed) read-only, index every frame in one
-// bounded-memory pass while hashing the file, and return the index with the bytes behind it.
+// bounded-memory pass, and return the index with the bytes behind it. The file's SHA-256 is computed on the way
+// (small files), during gunzip (gzip files), or by a worker that runs on after readCapture returned (large files).
 
 import { CaptureError, hex32, Problems } from "./errors.js";
 import { FrameIndex } from "./frame-index.js";
@@ -7,7 +8,7 @@ import { type Gunzipped, gunzipToTemp, isGzip, removeTemp } from "./gunzip.js";
 import { PCAP_MAGIC_MODIFIED, PcapWalker, pcapMagic } from "./pcap.js";
 import { BT_SHB } from "./pcapng-blocks.js";
 import { PcapngWalker } from "./pcapng.js";
-import { type ChunkHasher, InlineHasher, WorkerHasher } from "./sha256.js";
+import { FileHash, InlineHasher } from "./sha256.js";
 import { FileSource, MemorySource } from "./source.js";
 import type { ByteSource, CaptureFile, CaptureInfo } from "./types.js";
 import { CHUNK_BYTES, type RecordWalker, slotBytes, walkStream } from "./walk.js";
@@ -17,10 +18,24 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Called after each chunk (bytes of the decompressed stream). */
   onProgress?: (p: { bytes: number; total: number; frames: number }) => void;
+  /** Uncompressed files of at least this many bytes (and more than one chunk) are hashed by a worker; default WORKER_HASH_MIN. */
+  hashInWorkerFrom?: number;
 }
 
-/** Files at least this large are hashed in a worker thread, in parallel with indexing. */
+/**
+ * Uncompressed files at least this large are hashed by a worker thread that reads the file itself: readCapture
+ * returns when the index is built and info.sha256 waits for the digest only if it is read before it is ready.
+ * Below it, hashing the chunks inline costs less than starting a thread.
+ */
 export const WORKER_HASH_MIN = 64 << 20;
+
+/** The workers hashing captures still open (for sha256Of). */
+const pending = new WeakMap<CaptureInfo, FileHash>();
+
+/** The file's SHA-256 without blocking the event loop (info.sha256 blocks while a worker is still hashing). */
+export async function sha256Of(info: CaptureInfo): Promise<string> {
+  return (await pending.get(info)?.hexAsync()) ?? info.sha256;
+}
 
 /**
  * Reads and indexes a capture. Throws CaptureError when the file is empty or has no pcap/pcapng header (and the
@@ -37,15 +52,12 @@ export async function readCapture(path: string, opts: ReadOptions = {}): Promise
     // Sized for records of ~128 bytes so big captures grow rarely; untouched capacity costs no physical memory.
     const index = new FrameIndex(Math.max(1024, Math.min(1 << 22, Math.floor(size / 128))));
     const walker = makeWalker(opened.head, size, info, index, problems);
-    const hasher: ChunkHasher = info.compression === "gzip" ? new InlineHasher(slotBytes(size), false)
-      : size >= WORKER_HASH_MIN ? new WorkerHasher(slotBytes(size)) : new InlineHasher(slotBytes(size));
-    let whole: Uint8Array | null;
-    try {
-      whole = await walkStream(source, walker, hasher, { ...opts, frames: () => index.count });
-      if (info.compression === "none") info.sha256 = await hasher.digest();
-    } finally {
-      hasher.dispose();
-    }
+    // Started before the walk so the hash runs beside it; a closed source stops it.
+    const hashed = info.compression === "none" && size > CHUNK_BYTES && size >= (opts.hashInWorkerFrom ?? WORKER_HASH_MIN)
+      && source instanceof FileSource ? hashInWorker(source, info) : false;
+    const hasher = new InlineHasher(slotBytes(size), info.compression === "none" && !hashed);
+    const whole = await walkStream(source, walker, hasher, { ...opts, frames: () => index.count });
+    if (info.compression === "none" && !hashed) info.sha256 = await hasher.digest();
     if (opened.gzipError) noteGzipError(problems, size, opened.gzipError);
     problems.close();
     info.warnings = problems.warnings;
@@ -61,6 +73,34 @@ export async function readCapture(path: string, opts: ReadOptions = {}): Promise
     source.close();
     throw e;
   }
+}
+
+/**
+ * Starts the worker hash of `source`'s file and makes info.sha256 a getter that waits for it (then becomes the plain
+ * string). Returns false when no worker could be started (the caller hashes inline).
+ */
+function hashInWorker(source: FileSource, info: CaptureInfo): boolean {
+  const { dev, ino, size, mtimeMs } = source.stat;
+  let h: FileHash;
+  try {
+    h = new FileHash(source.path, { dev, ino, size, mtimeMs });
+  } catch {
+    return false;
+  }
+  source.whenClosed(() => h.cancel());
+  pending.set(info, h);
+  const plain = (value: string) => Object.defineProperty(info, "sha256", { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(info, "sha256", {
+    enumerable: true, configurable: true,
+    get: () => {
+      const hex = h.hex();
+      plain(hex);
+      pending.delete(info);
+      return hex;
+    },
+    set: (v: string) => { plain(v); },
+  });
+  return true;
 }
 
 /** Opens the file, or the decompressed temporary copy of a gzip file; returns the stream's first four bytes. */

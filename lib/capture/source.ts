@@ -6,12 +6,17 @@ import type { ByteSource } from "./types.js";
 /** A plain file opened read-only ("r"); every read is a positional readSync, so it never writes or seeks. */
 export class FileSource implements ByteSource {
   readonly size: number;
+  /** The opened file's identity (what fstat said when it was opened). */
+  readonly stat: fs.Stats;
   private fd: number;
+  private readonly onClose: (() => void)[] = [];
 
-  constructor(readonly path: string, private readonly onClose?: () => void) {
+  constructor(readonly path: string, onClose?: () => void) {
+    if (onClose) this.onClose.push(onClose);
     this.fd = fs.openSync(path, "r");
     try {
-      this.size = fs.fstatSync(this.fd).size;
+      this.stat = fs.fstatSync(this.fd);
+      this.size = this.stat.size;
     } catch (e) {
       fs.closeSync(this.fd);
       throw e;
@@ -31,12 +36,17 @@ export class FileSource implements ByteSource {
     return done;
   }
 
+  /** Runs `f` when the source is closed (after the file is). */
+  whenClosed(f: () => void): void {
+    this.onClose.push(f);
+  }
+
   /** Idempotent. */
   close(): void {
     if (this.fd < 0) return;
     fs.closeSync(this.fd);
     this.fd = -1;
-    this.onClose?.();
+    for (const f of this.onClose) f();
   }
 }
 

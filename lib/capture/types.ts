@@ -43,7 +43,11 @@ export interface CaptureInfo {
   compression: "none" | "gzip";
   /** Size of the file on disk. */
   fileSize: number;
-  /** SHA-256 (hex) of the file on disk, exactly as stored: evidence provenance. */
+  /**
+   * SHA-256 (hex) of the file on disk, exactly as stored: evidence provenance. For large files a worker computes it
+   * after readCapture returned: reading it waits for the worker (sha256Of in read.ts awaits instead), and throws an
+   * Error if the hash failed (file gone, modified, unreadable) or the capture was closed before it finished.
+   */
   sha256: string;
   byteOrder: "little" | "big";
   /** pcap: "2.4"; pcapng: the first section's version. */

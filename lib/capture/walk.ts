@@ -31,9 +31,16 @@ export const CHUNK_BYTES = 4 << 20;
 /** Headroom in front of each chunk for the carried-over partial record; larger records are assembled apart. */
 export const HEAD_BYTES = 1 << 20;
 
-/** Buffer size a hasher must hand out for a stream of `size` bytes: [headroom][chunk]. */
+/**
+ * Chunks land this far past the headroom. Large buffers start on a page boundary, and so do the page-cache pages
+ * a chunk-aligned read copies from: with source and destination equally page-aligned, readSync was ~1.6× slower
+ * (4 MiB reads of a cached 459 MB file: 70-105 ms against 43-67 ms for any destination offset not a multiple of 4096).
+ */
+const READ_SKEW = 64;
+
+/** Buffer size a hasher must hand out for a stream of `size` bytes: [headroom + skew][chunk]. */
 export function slotBytes(size: number): number {
-  return size <= CHUNK_BYTES ? Math.max(size, 1) : HEAD_BYTES + CHUNK_BYTES;
+  return size <= CHUNK_BYTES ? Math.max(size, 1) : HEAD_BYTES + READ_SKEW + CHUNK_BYTES;
 }
 
 /**
@@ -83,7 +90,7 @@ class ChunkLoop {
 
   constructor(private readonly walker: RecordWalker, private readonly size: number) {
     this.small = size <= CHUNK_BYTES;
-    this.head = this.small ? 0 : HEAD_BYTES;
+    this.head = this.small ? 0 : HEAD_BYTES + READ_SKEW;
     this.chunk = this.small ? Math.max(size, 1) : CHUNK_BYTES;
   }
 

@@ -94,6 +94,19 @@ test("chunks: a file past the worker threshold is hashed in the worker: sha256 a
   c.source.close();
 });
 
+test("chunks: many tiny records outgrow the index's first capacity several times, across chunk ends, in either byte order", async () => {
+  for (const le of [true, false]) {
+    const { file, want } = bigPcap(400000, le, le ? 5 : 6, 20);
+    assert.ok(file.length > CHUNK_BYTES && want.offset.length > 4 * Math.floor(file.length / 128));
+    const c = await readCapture(tmpFile("tiny.pcap", file));
+    assertFrames(c, want);
+    assert.equal(c.info.stopped, undefined);
+    assert.ok(c.index.iface.every((v) => v === 0));
+    assert.equal(c.index.byteLength, 30 * want.offset.length);
+    c.source.close();
+  }
+});
+
 test("chunks: onProgress reports growing byte counts up to the total and the frame count", async () => {
   const { file, want } = bigPcap(30000, true, 4);
   const seen: { bytes: number; total: number; frames: number }[] = [];
