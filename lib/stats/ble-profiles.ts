@@ -150,7 +150,8 @@ export function bleIntervals(src: Capture | ColumnTable, opts: BleProfileOptions
 }
 
 function isCapture(x: Capture | ColumnTable): x is Capture {
-  return typeof (x as Capture).messages === "function" && typeof (x as Capture).sha256 === "string";
+  // "sha256" in x, not its value: reading the digest would wait for the background hash (or throw after close).
+  return typeof (x as Capture).messages === "function" && "sha256" in x;
 }
 
 /** Start times of advertising events: sorted times split wherever the gap exceeds `gap`. */
