@@ -43,7 +43,7 @@ export async function fullDecode(args: { path: string; fields?: string[] }): Pro
   cols.forEach((c, k) => {
     columnBytes += c.byteLength;
     sizes.push({ field: fields[k], mb: c.byteLength / 1e6 });
-    present[fields[k]] = c.starts ? c.starts[c.n] > 0 : c.valid!.indexOf(1) >= 0;
+    present[fields[k]] = c.occurrences > 0;
   });
   const r: DecodeResult = {
     packets: cap.count, fileBytes: cap.info.fileSize, fields: fields.length, openMs: t1 - t0, decodeMs: t2 - t1, cpuMs: (cpu.user + cpu.system) / 1000,
