@@ -8,7 +8,7 @@
 // turned into levels (compact.ts), and `values` / `valid` / `starts` still read back that way (built on demand).
 
 import { storageOf, type FieldDef, type Storage } from "../dissectors/field.js";
-import { finishSink, forEachOccurrence, levelsOf, newSink, type BitsPool } from "./compact.js";
+import { finishSink, forEachOccurrence, levelsOf, newSink } from "./compact.js";
 import { levelBytes, levelKey, lowerBound, slotOf, valueAt, type Level, type NumArray, type Value } from "./level.js";
 import type { Sink } from "./sink.js";
 
@@ -89,10 +89,15 @@ export class Column {
     return this.levels.length === 0 ? 0 : this.levels[0].repeat ? distinctRows(this.levels[0]) : this.levels[0].count;
   }
 
-  /** Bytes held by this column (typed arrays exactly; JS values estimated; shared bitmaps counted here too). */
+  /** Bytes held by this column (typed arrays exactly; JS values estimated; arrays shared with others counted too). */
   get byteLength(): number {
+    return this.bytesHeld(new Set());
+  }
+
+  /** Bytes held, not counting arrays in `seen` (arrays shared with columns counted before); adds this column's. */
+  bytesHeld(seen: Set<object>): number {
     let b = 0;
-    for (const l of this.levels) b += levelBytes(l);
+    for (const l of this.levels) b += levelBytes(l, seen);
     return b;
   }
 
@@ -166,8 +171,8 @@ export class ColumnBuilder {
     this.sink.put(frame, v);
   }
 
-  /** Builds the column for n rows. `pool` shares presence bitmaps between columns. */
-  finish(n: number, pool?: BitsPool): Column {
-    return Column.of(this.field, n, finishSink(this.sink, n, pool));
+  /** Builds the column for n rows. */
+  finish(n: number): Column {
+    return Column.of(this.field, n, finishSink(this.sink, n));
   }
 }

@@ -4,6 +4,8 @@
 
 import { storageOf, type FieldDef } from "../dissectors/field.js";
 import { lowerBound, slotOf, valueAt, type Enc, type Level, type NumArray, type Value } from "./level.js";
+import { FileBytes } from "./file-bytes.js";
+import { share } from "./share.js";
 import { K, P, sinkClass, type LevelState, type Sink } from "./sink.js";
 
 /** A sink for a field's values, of the copy of the Sink class that suits the field (see sink.ts). n: rows, 0 if unknown. */
@@ -19,33 +21,11 @@ export function newSink(field: FieldDef, n: number): Sink {
   return new S(n, plan, min, blob);
 }
 
-/** Identical presence bitmaps, kept once (the tcp.* fields of a capture mostly share one: the frames with TCP). */
-export class BitsPool {
-  private readonly seen = new Map<number, Uint8Array[]>();
-
-  share(b: Uint8Array): Uint8Array {
-    let h = 0x811c9dc5 ^ b.length;
-    const w = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
-    for (let k = 0; k < w.length; k++) h = Math.imul(h ^ w[k], 0x01000193);
-    for (let k = w.length * 4; k < b.length; k++) h = Math.imul(h ^ b[k], 0x01000193);
-    const list = this.seen.get(h);
-    if (list === undefined) { this.seen.set(h, [b]); return b; }
-    for (const o of list) if (o.length === b.length && equalBytes(o, b)) return o;
-    list.push(b);
-    return b;
-  }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
-
 /** The levels of everything put into `s`, for a column of n rows. */
-export function finishSink(s: Sink, n: number, pool?: BitsPool): Level[] {
-  if (s.lateRows !== null) return rebuildInOrder(s, n, pool);
+export function finishSink(s: Sink, n: number): Level[] {
+  if (s.lateRows !== null) return rebuildInOrder(s, n);
   const dictOut = finishedDict(s);
-  return s.levels.map((L) => finishLevel(s, L, n, dictOut, pool));
+  return s.levels.map((L) => finishLevel(s, L, n, dictOut));
 }
 
 type DictOut = readonly Value[] | Float64Array | Uint8Array | null;
@@ -61,7 +41,7 @@ function finishedDict(s: Sink): DictOut {
 
 const width = (k: K): number => (k === K.CONST ? 0 : k === K.BITS ? 0.125 : k === K.U8 ? 1 : k === K.U16 ? 2 : k === K.U32 || k === K.I32 ? 4 : k === K.F16 ? 16 : 8);
 
-function finishLevel(s: Sink, L: LevelState, n: number, dict: DictOut, pool?: BitsPool): Level {
+function finishLevel(s: Sink, L: LevelState, n: number, dict: DictOut): Level {
   const k = L.kind, w = width(k), m = L.count;
   const sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
   if (!L.dense && !L.repeat && k !== K.JS && k !== K.BLOB && (m === n || sparseBytes > denseBytes)) toDense(L, n);
@@ -69,17 +49,17 @@ function finishLevel(s: Sink, L: LevelState, n: number, dict: DictOut, pool?: Bi
   let layout: Level["layout"], bits: Uint8Array | null = null, rows: Uint32Array | null = null;
   if (L.dense) {
     if (m === n) layout = "all";
-    else { layout = "bits"; bits = pool ? pool.share(L.bits) : L.bits; }
+    else { layout = "bits"; bits = share(L.bits); }
   } else {
     layout = "rows";
-    rows = L.rows.length === m ? L.rows : L.rows.slice(0, m);
+    rows = share(L.rows.length === m ? L.rows : L.rows.slice(0, m));
     trimSparse(L);
   }
-  return { layout, bits, valid: null, rows, repeat: L.repeat, count: m, enc: encOf(s, L, dict) };
+  return { layout, bits, valid: null, rows, repeat: L.repeat, count: m, enc: encOf(s, L, dict, L.dense ? n : m) };
 }
 
-/** The encoding of a finished level's values. */
-function encOf(s: Sink, L: LevelState, dict: DictOut): Enc {
+/** The encoding of a finished level's values (`slots` of them). */
+function encOf(s: Sink, L: LevelState, dict: DictOut, slots: number): Enc {
   switch (L.kind) {
     case K.CONST:
       if (s.plan === P.DICT) return { kind: "const", value: (dict as readonly Value[])[L.c] };
@@ -89,11 +69,13 @@ function encOf(s: Sink, L: LevelState, dict: DictOut): Enc {
     case K.BITS: return { kind: "bits", data: L.data as Uint8Array };
     case K.F16: return { kind: "fixed16", data: L.data as Uint8Array };
     case K.JS: return { kind: "any", data: L.data as Value[] };
-    case K.BLOB: return { kind: "blob", data: L.data as Uint8Array, ends: L.ends };
+    case K.BLOB:
+      if (L.pos.length > 0) return { kind: "file", data: L.data as Uint8Array, ends: L.ends, pos: L.pos, lens: L.lens, file: new FileBytes(s.source!) };
+      return { kind: "blob", data: L.data as Uint8Array, ends: L.ends };
     default:
       if (s.plan === P.DICT || s.plan === P.DICT_F64) return { kind: "dict", codes: L.data as NumArray, dict: dict as readonly Value[] | Float64Array };
       if (s.plan === P.DICT_16) return { kind: "dict16", codes: L.data as NumArray, dict: dict as Uint8Array };
-      return { kind: "num", data: L.data as NumArray };
+      return numbers(L.data as NumArray, slots);
   }
 }
 
@@ -152,6 +134,7 @@ function trimSparse(L: LevelState): void {
     case K.BLOB:
       if (L.data.length !== L.used) L.data = (L.data as Uint8Array).slice(0, L.used);
       if (L.ends.length !== m) L.ends = L.ends.slice(0, m);
+      if (L.pos.length > m) { L.pos = L.pos.slice(0, m); L.lens = L.lens.slice(0, m); }
       break;
     default: {
       const len = L.kind === K.BITS ? (m + 7) >>> 3 : L.kind === K.F16 ? m * 16 : m;
@@ -161,7 +144,7 @@ function trimSparse(L: LevelState): void {
 }
 
 /** Values came out of row order: sorts every occurrence by row (stably, so a row keeps its order) and refills. */
-function rebuildInOrder(s: Sink, n: number, pool?: BitsPool): Level[] {
+function rebuildInOrder(s: Sink, n: number): Level[] {
   const pairs: { r: number; v: Value }[] = [];
   const lateRows = s.lateRows!, lateVals = s.lateVals!;
   s.lateRows = s.lateVals = null;
@@ -171,13 +154,15 @@ function rebuildInOrder(s: Sink, n: number, pool?: BitsPool): Level[] {
   pairs.sort((a, b) => a.r - b.r);
   const again = newSinkLike(s, n);
   for (const p of pairs) again.put(p.r, p.v);
-  return finishSink(again, n, pool);
+  return finishSink(again, n);
 }
 
 function newSinkLike(s: Sink, n: number): Sink {
   const S = s.constructor as typeof Sink;
   const plan = s.plan === P.RAW ? P.DICT : s.plan === P.RAW_16 ? P.DICT_16 : s.plan;
-  return new S(n, plan, s.minKind, s.blob);
+  const again = new S(n, plan, s.minKind, s.blob);
+  again.source = s.source;
+  return again;
 }
 
 /** Every occurrence of levels (row order; a row's occurrences in order). */
@@ -242,11 +227,65 @@ function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null):
     for (let i = 0; i < a.length; i++) if (a[i] === 1 && (valid === null || valid[i] === 1)) d[i >>> 3] |= 1 << (i & 7);
     return { kind: "bits", data: d };
   }
-  if (kindOfArray(a) <= k) return { kind: "num", data: a };
+  if (kindOfArray(a) <= k) return numbers(a, a.length);
   const d = alloc(k, a.length);
   if (valid === null) d.set(a as never);
   else for (let i = 0; i < a.length; i++) if (valid[i] === 1) d[i] = a[i];
-  return { kind: "num", data: d };
+  return numbers(d, a.length);
+}
+
+/**
+ * Numbers as they are, or as codes into their distinct values when there are few (eth.addr.oui, tcp.window_size,
+ * frame.time_delta): a byte or two a value instead of four or eight. Doubles that stay are shared with an equal
+ * array of another column.
+ */
+function numbers(a: NumArray, slots: number): Enc {
+  const w = a.BYTES_PER_ELEMENT;
+  // The most distinct values for which codes (a byte up to 256 values, else two) and the table beat the values.
+  const byteCodes = Math.min(256, Math.floor((0.6 * slots * w - slots) / 8));
+  const limit = Math.max(byteCodes, Math.min(65536, Math.floor((0.6 * slots * w - 2 * slots) / 8)));
+  const d = w >= 2 && slots >= 1024 && limit > 0 ? distinctCodes(a, slots, limit) : null;
+  if (d !== null && d.codes.byteLength + d.dict.byteLength < 0.6 * slots * w) return { kind: "dict", codes: d.codes, dict: d.dict };
+  return { kind: "num", data: a instanceof Float64Array ? share(a) : a };
+}
+
+/** Codes of a[0..slots) into its distinct values, or null past `limit` distinct values. Doubles compare as bits. */
+function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint8Array | Uint16Array; dict: Float64Array } | null {
+  let size = 64;
+  while (size < limit * 2) size *= 2;
+  const mask = size - 1, table = new Int32Array(size).fill(-1), dict = new Float64Array(limit), codes = new Uint16Array(slots);
+  let d = 0;
+  if (!(a instanceof Float64Array)) {
+    // Integers: hash the value itself.
+    for (let s = 0; s < slots; s++) {
+      const x = a[s];
+      let h = (Math.imul(x, 0x9e3779b1) >>> 8) & mask, c: number;
+      while ((c = table[h]) !== -1 && dict[c] !== x) h = (h + 1) & mask;
+      if (c === -1) {
+        if (d === limit) return null;
+        c = table[h] = d;
+        dict[d++] = x;
+      }
+      codes[s] = c;
+    }
+  } else {
+    const f = new Float64Array(1), u = new Uint32Array(f.buffer), g = new Uint32Array(dict.buffer);
+    for (let s = 0; s < slots; s++) {
+      f[0] = a[s];
+      const lo = u[0], hi = u[1];
+      let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 8) & mask, c: number;
+      while ((c = table[h]) !== -1 && (g[2 * c] !== lo || g[2 * c + 1] !== hi)) h = (h + 1) & mask;
+      if (c === -1) {
+        if (d === limit) return null;
+        c = table[h] = d;
+        g[2 * d] = lo;
+        g[2 * d + 1] = hi;
+        d++;
+      }
+      codes[s] = c;
+    }
+  }
+  return { codes: d <= 256 ? Uint8Array.from(codes) : codes, dict: dict.slice(0, d) };
 }
 
 function kindOfNumber(x: number): K {

@@ -12,84 +12,113 @@
 import type { Chunk } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
 import type { FieldDef } from "../dissectors/field.js";
-import { Column, type Value } from "./column.js";
-import { BitsPool, finishSink, newSink } from "./compact.js";
+import { Column } from "./column.js";
+import { finishSink, newSink } from "./compact.js";
 import type { LayerTable } from "./layer-table.js";
 import type { Sink } from "./sink.js";
 
-type Loop = (get: unknown, pl: Uint32Array, lo: number, hi: number, lt: LayerTable, offset: Float64Array, base: number,
-  cbuf: Uint8Array, sink: Sink, emitter: Emitter, rowOf: Uint32Array | null) => void;
+type Loop = (get: unknown, lo: number, hi: number, at: Located, cbuf: Uint8Array, base: number, side: Uint8Array[], sink: Sink) => void;
 
-// Where the bytes of layer l are: in the chunk (offsets relative to the frame) or in a side buffer (absolute).
-const LOCATE = `
-    const l = pl[k], f = lt.frame[l], t = lt.buf[l];
-    let b, o, e;
-    if (t === 0) { const fo = offset[f] - base; b = cbuf; o = fo + lt.off[l]; e = fo + lt.end[l]; }
-    else { b = lt.side[t - 1]; o = lt.off[l]; e = lt.end[l]; }`;
-
-function compileLoop(kind: "get" | "each" | "presence", perLayer: boolean): Loop {
-  // Values are stored at row r: the frame, or (for message tables) the layer's row among its protocol's layers.
-  const row = perLayer ? "rowOf[l]" : "f";
+function compileLoop(kind: "get" | "bytes" | "each" | "presence"): Loop {
   const body =
-    kind === "get" ? `const v = get(b, o, e, lt.rep[l], lt.aux[l]); if (v !== undefined) sink.put(${row}, v);`
-    : kind === "each" ? `emitter.frame = ${row}; get(b, o, e, lt.rep[l], lt.aux[l], emitter.emit);`
-    : `sink.put(${row}, 1);`;
-  // A presence field needs no bytes: skip locating them.
-  const locate = kind === "presence" ? "\n    const l = pl[k], f = lt.frame[l];" : LOCATE;
+    kind === "get" ? `const t = T[k], v = get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k]); if (v !== undefined) sink.put(R[k], v);`
+    // Bytes that are the tail of a layer in the chunk may be kept as their place in the file (sink.putAt).
+    : kind === "bytes" ? `const t = T[k], v = get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k]);
+    if (v !== undefined) { if (t === 0) sink.putAt(R[k], v, cbuf, E[k], base); else sink.put(R[k], v); }`
+    : kind === "each" ? `const t = T[k]; sink.frame = R[k]; get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k], emit);`
+    : `sink.put(R[k], 1);`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh function per field is the point (see top).
-  return new Function(`return function extractLoop(get, pl, lo, hi, lt, offset, base, cbuf, sink, emitter, rowOf) {
-  for (let k = lo; k < hi; k++) {${locate}
+  return new Function(`return function extractLoop(get, lo, hi, at, cbuf, base, side, sink) {
+  const T = at.buf, O = at.off, E = at.end, P = at.rep, A = at.aux, R = at.row, emit = sink.emit;
+  for (let k = lo; k < hi; k++) {
     ${body}
   }
 }`)() as Loop;
 }
 
-/** Receives the occurrences a MultiGetter emits for the current frame. One per field, reused. */
-class Emitter {
-  frame = 0;
-  constructor(private readonly sink: Sink) {}
-  readonly emit = (v: number | string | Uint8Array) => this.sink.put(this.frame, v as Value);
+/**
+ * The layers of one chunk grouped by protocol, each located once for every field that reads it: which buffer holds
+ * its bytes (0: the chunk, t > 0: side buffer t - 1), its first and end offsets there, rep, aux, and its row.
+ */
+class Located {
+  starts = new Uint32Array(0);
+  buf = new Uint32Array(0);
+  off = new Uint32Array(0);
+  end = new Uint32Array(0);
+  rep = new Uint32Array(0);
+  aux = new Uint32Array(0);
+  row = new Uint32Array(0);
+
+  /** Layers [from, to) whose proto is below `protos`, by proto (a counting sort), located in `chunk`. */
+  fill(lt: LayerTable, from: number, to: number, protos: number, offset: Float64Array, base: number, rowOf: Uint32Array | null): void {
+    const starts = new Uint32Array(protos + 1), proto = lt.proto;
+    for (let l = from; l < to; l++) if (proto[l] < protos) starts[proto[l] + 1]++;
+    for (let p = 0; p < protos; p++) starts[p + 1] += starts[p];
+    const total = starts[protos];
+    if (this.buf.length < total) {
+      const cap = Math.max(total, this.buf.length * 2);
+      this.buf = new Uint32Array(cap); this.off = new Uint32Array(cap); this.end = new Uint32Array(cap);
+      this.rep = new Uint32Array(cap); this.aux = new Uint32Array(cap); this.row = new Uint32Array(cap);
+    }
+    const fill = starts.slice(0, protos), { frame, buf, off, end, rep, aux } = lt;
+    for (let l = from; l < to; l++) {
+      const p = proto[l];
+      if (p >= protos) continue;
+      const k = fill[p]++, f = frame[l], t = buf[l];
+      const fo = t === 0 ? offset[f] - base : 0;
+      this.buf[k] = t;
+      this.off[k] = fo + off[l];
+      this.end[k] = fo + end[l];
+      this.rep[k] = rep[l];
+      this.aux[k] = aux[l];
+      this.row[k] = rowOf === null ? f : rowOf[l];
+    }
+    this.starts = starts;
+  }
 }
 
 /** One requested field: its loop and its sink. */
 class FieldSink {
   readonly sink: Sink;
   readonly loop: Loop;
-  readonly emitter: Emitter;
 
-  constructor(readonly field: FieldDef, readonly proto: number, n: number, perLayer: boolean) {
+  constructor(readonly field: FieldDef, readonly proto: number, n: number) {
     this.sink = newSink(field, n);
-    this.emitter = new Emitter(this.sink);
-    this.loop = compileLoop(field.get ? "get" : field.each ? "each" : "presence", perLayer);
+    this.loop = compileLoop(field.get ? (field.type === "bytes" ? "bytes" : "get") : field.each ? "each" : "presence");
   }
 
-  finish(n: number, pool: BitsPool): Column {
-    return Column.of(this.field, n, finishSink(this.sink, n, pool));
+  finish(n: number): Column {
+    return Column.of(this.field, n, finishSink(this.sink, n));
   }
 }
 
 /** The requested layer fields of one extraction, run chunk by chunk. */
 export class Extraction {
   private readonly sinks: FieldSink[];
-  private bucket = new Uint32Array(0);
+  private readonly located = new Located();
+  private readonly protos: number;
 
   /**
    * `frames` rows, one per frame; or, with `rowOf` (layer index -> row), one row per layer of the fields' protocol,
    * which is how message tables get one row per MQTT message even when a segment carries several.
    */
   constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number, private readonly rowOf: Uint32Array | null = null) {
-    this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames, rowOf !== null));
+    this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames));
+    this.protos = 1 + maxProto(this.sinks);
   }
 
   /** Extracts the fields from layers [from, to) whose bytes are in `chunk`. Never throws on packet content. */
   run(file: CaptureFile, layers: LayerTable, chunk: Chunk, from: number, to: number): void {
     if (this.sinks.length === 0 || to <= from) return;
-    const { starts, list } = this.bucketByProto(layers, from, to);
+    const at = this.located;
+    at.fill(layers, from, to, this.protos, file.index.offset, chunk.base, this.rowOf);
+    const starts = at.starts;
     for (const s of this.sinks) {
       const lo = starts[s.proto], hi = starts[s.proto + 1];
       if (lo === hi) continue;
       try {
-        s.loop(s.field.get ?? s.field.each, list, lo, hi, layers, file.index.offset, chunk.base, chunk.buf, s.sink, s.emitter, this.rowOf);
+        s.sink.source ??= file.source;
+        s.loop(s.field.get ?? s.field.each, lo, hi, at, chunk.buf, chunk.base, layers.side, s.sink);
       } catch (e) {
         // A getter bug must not lose the column: record it on the first frame of the chunk and go on.
         layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);
@@ -99,21 +128,7 @@ export class Extraction {
 
   /** Builds the columns (call after the last chunk). */
   finish(): Column[] {
-    const pool = new BitsPool();
-    return this.sinks.map((s) => s.finish(this.frames, pool));
-  }
-
-  /** Layer indices [from, to) grouped by proto (a counting sort), so each field visits only its layers. */
-  private bucketByProto(layers: LayerTable, from: number, to: number): { starts: Uint32Array; list: Uint32Array } {
-    const protos = 1 + maxProto(this.sinks);
-    const starts = new Uint32Array(protos + 1);
-    const proto = layers.proto;
-    for (let l = from; l < to; l++) if (proto[l] < protos) starts[proto[l] + 1]++;
-    for (let p = 0; p < protos; p++) starts[p + 1] += starts[p];
-    if (this.bucket.length < starts[protos]) this.bucket = new Uint32Array(Math.max(starts[protos], this.bucket.length * 2));
-    const list = this.bucket, fill = starts.slice(0, protos);
-    for (let l = from; l < to; l++) if (proto[l] < protos) list[fill[proto[l]]++] = l;
-    return { starts, list };
+    return this.sinks.map((s) => s.finish(this.frames));
   }
 }
 

@@ -12,8 +12,11 @@
 //           "num"    numbers in the narrowest typed array that holds them (a uint32 field of ports is a Uint16Array)
 //           "dict"   codes into a table of distinct values (frame.protocols, ip.src_host, eth.src)
 //           "dict16" codes into 16-byte slots (IPv6 addresses)
-//           "fixed16" 16 bytes a slot; "blob" bytes concatenated with end offsets (tcp.payload); "any" JS values
+//           "fixed16" 16 bytes a slot; "blob" bytes concatenated with end offsets; "any" JS values
+//           "file"   bytes as their place in the capture file, read back when asked for (tcp.payload), or as a blob
 // A column with no occurrence has no level and allocates nothing.
+
+import type { FileBytes } from "./file-bytes.js";
 
 /** A single occurrence's value: numbers for numeric, address and time types; Uint8Array for bytes and IPv6. */
 export type Value = number | string | Uint8Array;
@@ -33,6 +36,8 @@ export type Enc =
   | { readonly kind: "dict16"; readonly codes: NumArray; readonly dict: Uint8Array }
   | { readonly kind: "fixed16"; readonly data: Uint8Array }
   | { readonly kind: "blob"; readonly data: Uint8Array; readonly ends: Uint32Array }
+  /** Slot s: pos[s] >= 0: lens[s] bytes at file position pos[s]; else the blob slot (data between ends). */
+  | { readonly kind: "file"; readonly data: Uint8Array; readonly ends: Uint32Array; readonly pos: Float64Array; readonly lens: Uint32Array; readonly file: FileBytes }
   | { readonly kind: "any"; readonly data: readonly Value[] };
 
 /** One level of a column. Contract: read-only once built; arrays may be shared between columns (bitmaps). */
@@ -85,6 +90,7 @@ export function valueAt(e: Enc, s: number): Value {
     case "dict16": { const c = e.codes[s]; return e.dict.subarray(c * 16, c * 16 + 16); }
     case "fixed16": return e.data.subarray(s * 16, s * 16 + 16);
     case "blob": return e.data.subarray(s === 0 ? 0 : e.ends[s - 1], e.ends[s]);
+    case "file": return e.pos[s] >= 0 ? e.file.read(e.pos[s], e.lens[s]) : e.data.subarray(s === 0 ? 0 : e.ends[s - 1], e.ends[s]);
     case "any": return e.data[s];
   }
 }
@@ -115,16 +121,25 @@ function jsBytes(v: Value): number {
   return typeof v === "string" ? 16 + 2 * v.length : typeof v === "number" ? 8 : 96 + v.byteLength;
 }
 
-/** Bytes held by a level's arrays (JS values estimated). Shared arrays are counted in every level holding them. */
-export function levelBytes(l: Level): number {
-  let b = (l.bits?.byteLength ?? 0) + (l.valid?.byteLength ?? 0) + (l.rows?.byteLength ?? 0);
+/**
+ * Bytes held by a level's arrays (JS values estimated). Arrays already in `seen` (shared with a level counted
+ * before) count nothing; the level's arrays are added to it.
+ */
+export function levelBytes(l: Level, seen: Set<object> = new Set()): number {
+  const size = (a: { byteLength: number } | null): number => (a === null || seen.has(a) ? 0 : (seen.add(a), a.byteLength));
+  let b = size(l.bits) + size(l.valid) + size(l.rows);
   const e = l.enc;
   switch (e.kind) {
     case "const": break;
-    case "bits": case "num": case "fixed16": b += e.data.byteLength; break;
-    case "blob": b += e.data.byteLength + e.ends.byteLength; break;
-    case "dict16": b += e.codes.byteLength + e.dict.byteLength; break;
-    case "dict": b += e.codes.byteLength + (e.dict instanceof Float64Array ? e.dict.byteLength : e.dict.reduce((a: number, v) => a + 8 + jsBytes(v), 0)); break;
+    case "bits": case "num": case "fixed16": b += size(e.data); break;
+    case "blob": b += size(e.data) + size(e.ends); break;
+    case "file": b += size(e.data) + size(e.ends) + size(e.pos) + size(e.lens); break;
+    case "dict16": b += size(e.codes) + size(e.dict); break;
+    case "dict":
+      b += size(e.codes);
+      if (e.dict instanceof Float64Array) b += size(e.dict);
+      else if (!seen.has(e.dict)) { seen.add(e.dict); b += e.dict.reduce((a: number, v) => a + 8 + jsBytes(v), 0); }
+      break;
     case "any": for (const v of e.data) b += 8 + jsBytes(v); break;
   }
   return b;

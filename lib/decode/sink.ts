@@ -48,13 +48,18 @@ export interface LevelState {
   ends: Uint32Array;
   /** BLOB: bytes used in data. */
   used: number;
+  /** BLOB: where a slot's bytes are in the capture file (-1: in data), once some are (else empty). */
+  pos: Float64Array;
+  /** BLOB: the length of a slot's bytes in the file. */
+  lens: Uint32Array;
 }
 
 export class Sink {
   /** Occurrences a sparse level holds before it may turn dense (its density is a guess until then). */
   static readonly DENSE_AFTER = 1024;
-  /** Dictionaries give up past this many entries when most occurrences were new values. */
+  /** Dictionaries give up past this many entries (or bytes of entries) when most occurrences were new values. */
   static readonly DICT_GIVE_UP = 4096;
+  static readonly DICT_GIVE_UP_BYTES = 65536;
 
   levels: LevelState[] = [];
   last = -1;
@@ -67,6 +72,14 @@ export class Sink {
   dictF64: Float64Array = new Float64Array(0);
   dict16: Uint8Array = new Uint8Array(0);
   dictSize = 0;
+  /** Bytes of the string / bytes entries of `dict`. */
+  dictBytes = 0;
+  /** The row a MultiGetter's values go to (emit). */
+  frame = 0;
+  /** Receives a MultiGetter's values for row `frame`; part of the class so that its call to put stays monomorphic. */
+  readonly emit = (v: Value): void => { this.put(this.frame, v); };
+  /** The capture file: bytes found in it (putAt) are kept as their place there. */
+  source: { read(pos: number, len: number, into: Uint8Array, at: number): number } | null = null;
   /** Occurrences that came out of row order, in arrival order (rebuilt at finish; see finishSink). */
   lateRows: number[] | null = null;
   lateVals: Value[] | null = null;
@@ -84,18 +97,27 @@ export class Sink {
 
   /** Appends one occurrence of row r. Rows should come in non-decreasing order; others are handled, slowly. */
   put(r: number, v: Value): void {
-    let j: number;
-    if (r === this.last && this.lateRows === null) {
-      j = ++this.cnt;
-      if (j > 4 /* MAX_SINGLE */) j = 4;
-    } else if (r > this.last && this.lateRows === null) {
-      this.last = r;
-      this.cnt = j = 0;
-    } else {
-      this.late(r, v);
-      return;
+    // The common case first, small enough to be inlined into the extraction loop: a number for a new row, stored
+    // in a dense first level whose encoding holds it (the same constant, a bit, or a fitting array).
+    if (r > this.last && this.plan === P.NUM && this.levels.length !== 0 && this.lateRows === null) {
+      const L = this.levels[0], k = L.kind, x = v as number;
+      if (L.dense && (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x))) {
+        this.last = r;
+        this.cnt = 0;
+        this.occ++;
+        L.bits[r >>> 3] |= 1 << (r & 7);
+        if (k === K.BITS) { if (x === 1) L.data[r >>> 3] |= 1 << (r & 7); }
+        else if (k !== K.CONST) L.data[r] = x;
+        L.count++;
+        return;
+      }
     }
-    const L = j < this.levels.length ? this.levels[j] : this.addLevel(j);
+    this.putSlow(r, v);
+  }
+
+  putSlow(r: number, v: Value): void {
+    const L = this.level(r, v);
+    if (L === null) return;
     this.occ++;
     switch (this.plan) {
       case P.NUM: this.putNum(L, r, v as number); return;
@@ -122,6 +144,60 @@ export class Sink {
     }
   }
 
+  /**
+   * Like put, for a value read from the bytes of a layer ending at buf[end], buf being the file's bytes from position
+   * base: raw bytes equal to the layer's last bytes are kept as their place in the file (see file-bytes.ts).
+   */
+  putAt(r: number, v: Value, buf: Uint8Array, end: number, base: number): void {
+    if (this.plan !== P.RAW || this.source === null || !(v instanceof Uint8Array) || v.length < 32 || !Sink.isTail(buf, end, v)) {
+      this.put(r, v);
+      return;
+    }
+    const L = this.level(r, v);
+    if (L === null) return;
+    this.occ++;
+    if (L.kind !== K.BLOB) { this.putRaw(L, r, v); return; }
+    if (L.count === L.rows.length) this.grow(L, r);
+    const s = L.count;
+    L.rows[s] = r;
+    if (L.pos.length < L.rows.length) {
+      const p = new Float64Array(L.rows.length).fill(-1), q = new Uint32Array(L.rows.length);
+      p.set(L.pos);
+      q.set(L.lens);
+      L.pos = p;
+      L.lens = q;
+    }
+    L.pos[s] = base + end - v.length;
+    L.lens[s] = v.length;
+    if (s >= L.ends.length) { const e = new Uint32Array(Math.max(16, s * 2)); e.set(L.ends); L.ends = e; }
+    L.ends[s] = L.used;
+    L.count = s + 1;
+  }
+
+  /** True when v equals buf[end - v.length, end). */
+  static isTail(buf: Uint8Array, end: number, v: Uint8Array): boolean {
+    const at = end - v.length;
+    if (at < 0 || end > buf.length) return false;
+    for (let k = 0; k < v.length; k++) if (buf[at + k] !== v[k]) return false;
+    return true;
+  }
+
+  /** The level occurrence r goes to (row order), or null when it came out of order (kept aside). */
+  level(r: number, v: Value): LevelState | null {
+    let j: number;
+    if (r === this.last && this.lateRows === null) {
+      j = ++this.cnt;
+      if (j > 4 /* MAX_SINGLE */) j = 4;
+    } else if (r > this.last && this.lateRows === null) {
+      this.last = r;
+      this.cnt = j = 0;
+    } else {
+      this.late(r, v);
+      return null;
+    }
+    return j < this.levels.length ? this.levels[j] : this.addLevel(j);
+  }
+
   late(r: number, v: Value): void {
     if (this.lateRows === null) { this.lateRows = []; this.lateVals = []; }
     this.lateRows.push(r);
@@ -134,7 +210,7 @@ export class Sink {
       repeat: j === 4 /* MAX_SINGLE */, dense: false, rows: new Uint32Array(16), bits: new Uint8Array(0), count: 0,
       kind: raw ? (this.blob ? K.BLOB : K.JS) : this.plan === P.RAW_16 ? K.F16 : K.CONST, c: 0,
       data: raw ? (this.blob ? new Uint8Array(256) : []) : this.plan === P.RAW_16 ? new Uint8Array(256) : null,
-      ends: raw && this.blob ? new Uint32Array(16) : new Uint32Array(0), used: 0,
+      ends: raw && this.blob ? new Uint32Array(16) : new Uint32Array(0), used: 0, pos: new Float64Array(0), lens: new Uint32Array(0),
     };
     this.levels.push(L);
     return L;
@@ -266,7 +342,19 @@ export class Sink {
     L.rows = rows;
     switch (L.kind) {
       case K.CONST: case K.JS: break;
-      case K.BLOB: { const e = new Uint32Array(cap); e.set(L.ends); L.ends = e; break; }
+      case K.BLOB: {
+        const e = new Uint32Array(cap);
+        e.set(L.ends);
+        L.ends = e;
+        if (L.pos.length > 0) {
+          const p = new Float64Array(cap).fill(-1), q = new Uint32Array(cap);
+          p.set(L.pos);
+          q.set(L.lens);
+          L.pos = p;
+          L.lens = q;
+        }
+        break;
+      }
       default: { const d = Sink.alloc(L.kind, cap); d.set(L.data); L.data = d; }
     }
   }
@@ -302,6 +390,7 @@ export class Sink {
     if (this.giveUp()) return -1;
     m.set(key, this.dictSize);
     this.dict.push(typeof v === "object" ? v.slice() : v);
+    this.dictBytes += typeof v === "object" ? v.length : typeof v === "string" ? 2 * v.length : 8;
     return this.dictSize++;
   }
 
@@ -345,7 +434,7 @@ export class Sink {
 
   /** True (after switching every level to raw values) when the dictionary holds mostly values seen once. */
   giveUp(): boolean {
-    if (this.dictSize < Sink.DICT_GIVE_UP || this.dictSize * 2 <= this.occ) return false;
+    if ((this.dictSize < Sink.DICT_GIVE_UP && this.dictBytes < Sink.DICT_GIVE_UP_BYTES) || this.dictSize * 2 <= this.occ) return false;
     for (const L of this.levels) this.unDict(L);
     this.plan = this.plan === P.DICT ? P.RAW : this.plan === P.DICT_16 ? P.RAW_16 : P.NUM;
     if (this.plan === P.NUM) this.minKind = K.BITS;
@@ -423,8 +512,15 @@ export class Sink {
         return;
       }
       const vals: Value[] = [];
-      for (let k = 0; k < s; k++) vals.push(L.data.slice(k === 0 ? 0 : L.ends[k - 1], L.ends[k]));
+      for (let k = 0; k < s; k++) {
+        if (k < L.pos.length && L.pos[k] >= 0) {
+          const b = new Uint8Array(L.lens[k]);
+          this.source!.read(L.pos[k], L.lens[k], b, 0);
+          vals.push(b);
+        } else vals.push(L.data.slice(k === 0 ? 0 : L.ends[k - 1], L.ends[k]));
+      }
       L.kind = K.JS;
+      L.pos = new Float64Array(0);
       L.data = vals;
       L.ends = new Uint32Array(0);
     }

@@ -115,6 +115,7 @@ class Gen implements ElemContext {
       case "const": parts.push(`q${x} = l${x}.enc.value`); break;
       case "dict": case "dict16": parts.push(`v${x} = l${x}.enc.codes`, `D${x} = l${x}.enc.dict`); break;
       case "blob": parts.push(`v${x} = l${x}.enc.data`, `e${x} = l${x}.enc.ends`); break;
+      case "file": parts.push(`v${x} = l${x}.enc`); break;
       default: parts.push(`v${x} = l${x}.enc.data`);
     }
     return `const ${parts.join(", ")};${l.layout === "rows" ? ` let p${x} = 0;` : ""}`;
@@ -161,6 +162,7 @@ class Gen implements ElemContext {
       case "dict16": return { val: `D${x}.subarray(${v}[${s}] * 16, ${v}[${s}] * 16 + 16)`, arr: `D${x}`, idx: `${v}[${s}]` };
       case "fixed16": return { val: `${v}.subarray(${s} * 16, ${s} * 16 + 16)`, arr: v, idx: s };
       case "blob": return { val: `${v}.subarray(${s} === 0 ? 0 : e${x}[${s} - 1], e${x}[${s}])`, arr: v, idx: s };
+      case "file": return { val: `R.valueAt(${v}, ${s})`, arr: v, idx: s };
       default: return { val: `${v}[${s}]`, arr: v, idx: s };
     }
   }

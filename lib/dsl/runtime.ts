@@ -128,6 +128,9 @@ export function nonZero(v: RValue): boolean {
 
 // ---------------------------------------------------------------- column access for the generic path
 
+/** The value in slot s of a level's encoding (bytes kept in the capture file are read back). */
+export { valueAt } from "../decode/level.js";
+
 /** Every value of `col` in frame i (IPv6 slots as 16-byte views). */
 export function colValues(col: Column, i: number): RValue[] {
   return col.all(i);

@@ -5,12 +5,16 @@
 // of the values selects, and the Arquero conversion gives the same values.
 
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { test } from "node:test";
 import { Column, ColumnBuilder, type Value } from "../../lib/decode/column.js";
 import { finishSink, newSink } from "../../lib/decode/compact.js";
 import { lookupField } from "../../lib/dissectors/registry.js";
 import { compileFilter } from "../../lib/dsl/compile.js";
 import { ipv4Text, ipv6Text, macText } from "../../lib/table/address-text.js";
+import { open } from "../../lib/table/capture.js";
 import { arqueroColumn } from "../../lib/table/to-arquero.js";
 
 type Frames = readonly (readonly Value[])[];
@@ -132,6 +136,24 @@ test("dense numbers: every row, a constant, bits, narrowed arrays", () => {
   checkArquero(d, doubles);
 });
 
+test("numbers with few distinct values are codes into them; equal arrays of two columns are shared", () => {
+  const ouis = gen(N, (i) => [[0xb827eb, 0x001b44, 0xdca632][i % 3]]);
+  const c = streamed("eth.src.oui", ouis);
+  assert.equal(shape(c), "all:dict");
+  assert.ok(c.byteLength < N + 100, `${c.byteLength} bytes`);
+  checkReads(c, ouis);
+  checkFilter(c, "eth.src.oui == 0x001b44", (vs) => vs[0] === 0x001b44, ouis);
+  checkFilter(c, "eth.src.oui > 0x100000", (vs) => (vs[0] as number) > 0x100000, ouis);
+  checkArquero(c, ouis);
+  const times = Float64Array.from({ length: N }, (_, i) => 1.7e9 + i / 7);
+  const a = new Column(field("frame.time_epoch"), N, times, new Uint8Array(N).fill(1), null);
+  const b = new Column(field("frame.time_relative"), N, times.slice(), new Uint8Array(N).fill(1), null);
+  const data = (x: Column) => (x.levels[0].enc as { data: Float64Array }).data;
+  assert.equal(data(a), data(b), "one array for both");
+  const seen = new Set<object>();
+  assert.equal(a.bytesHeld(seen) + b.bytesHeld(seen), N * 8);
+});
+
 test("sparse rows: sized by occurrences; filters step a cursor through them", () => {
   const rare = gen(N, (i) => (i % 97 === 3 ? [i % 1000] : []));
   for (const c of [streamed("tcp.seq", rare), built("tcp.seq", rare)]) {
@@ -147,9 +169,9 @@ test("sparse rows: sized by occurrences; filters step a cursor through them", ()
 });
 
 test("several levels: the second occurrence of every frame is a dense level of its own; the 5th on repeat", () => {
-  const ports = gen(N, (i) => (i % 10 === 9 ? [] : [1024 + (i % 50), i % 4 === 0 ? 1883 : 80]));
+  const ports = gen(N, (i) => (i % 10 === 9 ? [] : [1024 + ((i * 7) % 3000), i % 4 === 0 ? 1883 : 80]));
   const c = streamed("tcp.port", ports);
-  assert.equal(shape(c), "bits:num bits:num");
+  assert.equal(shape(c), "bits:num bits:dict", "two distinct values in the second level: codes of a byte");
   checkReads(c, ports);
   checkFilter(c, "tcp.port == 1883", (vs) => vs.includes(1883), ports);
   checkFilter(c, "tcp.port != 1883", (vs) => vs.length > 0 && !vs.includes(1883), ports);
@@ -285,4 +307,51 @@ test("two columns compared with each other, over dense and sparse levels", () =>
   assert.equal(shape(ca), "bits:num");
   const out = compileFilter("tcp.srcport == tcp.dstport").run((f) => (f === "tcp.srcport" ? ca : cb), N);
   for (let i = 0; i < N; i++) assert.equal(out[i], a[i].length && b[i].length && a[i][0] === b[i][0] ? 1 : 0, `frame ${i}`);
+});
+
+/** A pcap of n Ethernet/IPv4/UDP frames, each with a 48-byte payload of its own ("load" + the frame number). */
+function udpCapture(file: string, n: number): void {
+  const parts: Buffer[] = [];
+  const g = Buffer.alloc(24);
+  g.writeUInt32LE(0xa1b2c3d4, 0); g.writeUInt16LE(2, 4); g.writeUInt16LE(4, 6); g.writeUInt32LE(65535, 16); g.writeUInt32LE(1, 20);
+  parts.push(g);
+  for (let i = 0; i < n; i++) {
+    const payload = Buffer.alloc(48, 0x2e);
+    payload.write(`load ${i}`, 0, "latin1");
+    const udp = Buffer.alloc(8);
+    udp.writeUInt16BE(40000 + (i % 7), 0); udp.writeUInt16BE(5683, 2); udp.writeUInt16BE(8 + payload.length, 4);
+    const ip = Buffer.alloc(20);
+    ip[0] = 0x45; ip.writeUInt16BE(20 + 8 + payload.length, 2); ip[8] = 64; ip[9] = 17;
+    ip.writeUInt32BE(0x0a000001, 12); ip.writeUInt32BE(0x0a000002, 16);
+    const eth = Buffer.from([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 8, 0]);
+    const frame = Buffer.concat([eth, ip, udp, payload]);
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(1700000000 + Math.floor(i / 1000), 0); h.writeUInt32LE((i % 1000) * 1000, 4);
+    h.writeUInt32LE(frame.length, 8); h.writeUInt32LE(frame.length, 12);
+    parts.push(h, frame);
+  }
+  fs.writeFileSync(file, Buffer.concat(parts));
+}
+
+test("payloads stay in the capture file: read back equal to the bytes, by filters and tables too", async () => {
+  const file = path.join(os.tmpdir(), `wirebook-column-test-${process.pid}.pcap`);
+  udpCapture(file, 6000);
+  try {
+    const cap = await open(file);
+    const col = cap.column("udp.payload");
+    assert.equal(shape(col), "rows:file");
+    assert.ok(col.byteLength < 6000 * 48 * 0.75, `${col.byteLength} bytes for 6000 payloads of 48`);
+    const frames: Value[][] = Array.from({ length: cap.count }, (_, i) => {
+      const p = Buffer.alloc(48, 0x2e);
+      p.write(`load ${i}`, 0, "latin1");
+      return [new Uint8Array(p)];
+    });
+    checkReads(col, frames);
+    checkFilter(col, 'udp.payload contains "load 59"', (vs) => Buffer.from(vs[0] as Uint8Array).includes("load 59"), frames);
+    checkFilter(col, "udp.payload[5:2] == 31:32", (vs) => Buffer.from(vs[0] as Uint8Array).subarray(5, 7).toString() === "12", frames);
+    checkArquero(col, frames);
+    cap.close();
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 });
