@@ -44,6 +44,7 @@ const width = (k: K): number => (k === K.CONST ? 0 : k === K.BITS ? 0.125 : k ==
 function finishLevel(s: Sink, L: LevelState, n: number, dict: DictOut): Level {
   const k = L.kind, w = width(k), m = L.count;
   const sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
+  if (L.dense && L.size !== n) resize(L, n);
   if (!L.dense && !L.repeat && k !== K.JS && k !== K.BLOB && (m === n || sparseBytes > denseBytes)) toDense(L, n);
   else if (L.dense && m < n && sparseBytes < denseBytes) toSparse(L, n);
   let layout: Level["layout"], bits: Uint8Array | null = null, rows: Uint32Array | null = null;
@@ -98,6 +99,20 @@ function moveSlot(k: K, src: NumArray, from: number, dst: NumArray, to: number):
   else dst[to] = src[from];
 }
 
+/** A dense level sized on a guess (rows not known while it filled) gets arrays of exactly n rows. */
+function resize(L: LevelState, n: number): void {
+  const bits = new Uint8Array((n + 7) >>> 3);
+  bits.set(L.bits.subarray(0, bits.length));
+  if (n & 7 && bits.length > 0) bits[bits.length - 1] &= (1 << (n & 7)) - 1;
+  L.bits = bits;
+  if (L.kind !== K.CONST) {
+    const d = alloc(L.kind, n), len = d.length;
+    d.set((L.data as NumArray).subarray(0, len) as never);
+    L.data = d;
+  }
+  L.size = n;
+}
+
 function toDense(L: LevelState, n: number): void {
   const bits = new Uint8Array((n + 7) >>> 3), d = L.kind === K.CONST ? null : alloc(L.kind, n);
   for (let s = 0; s < L.count; s++) {
@@ -106,6 +121,7 @@ function toDense(L: LevelState, n: number): void {
     if (d) moveSlot(L.kind, L.data as NumArray, s, d, r);
   }
   L.dense = true;
+  L.size = n;
   L.bits = bits;
   L.rows = new Uint32Array(0);
   L.data = d;
@@ -259,7 +275,7 @@ function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint
     // Integers: hash the value itself.
     for (let s = 0; s < slots; s++) {
       const x = a[s];
-      let h = (Math.imul(x, 0x9e3779b1) >>> 8) & mask, c: number;
+      let h = (Math.imul(x | 0, 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && dict[c] !== x) h = (h + 1) & mask;
       if (c === -1) {
         if (d === limit) return null;
@@ -269,11 +285,12 @@ function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint
       codes[s] = c;
     }
   } else {
-    const f = new Float64Array(1), u = new Uint32Array(f.buffer), g = new Uint32Array(dict.buffer);
+    // Int32 views: Uint32 values past 2^31 would not stay small integers for V8.
+    const f = new Float64Array(1), u = new Int32Array(f.buffer), g = new Int32Array(dict.buffer);
     for (let s = 0; s < slots; s++) {
       f[0] = a[s];
       const lo = u[0], hi = u[1];
-      let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 8) & mask, c: number;
+      let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && (g[2 * c] !== lo || g[2 * c + 1] !== hi)) h = (h + 1) & mask;
       if (c === -1) {
         if (d === limit) return null;

@@ -27,14 +27,14 @@ export function share<T extends Shareable>(a: T): T {
   return a;
 }
 
-/** FNV-1a over the bytes, four at a time. */
+/** FNV-1a over the bytes, four at a time (a signed 32-bit result). */
 function hash(a: Shareable): number {
   const words = a.byteOffset & 3 ? 0 : a.byteLength >>> 2, w = new Int32Array(a.buffer, a.byteOffset, words);
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let k = 0; k < words; k++) h = Math.imul(h ^ w[k], 0x01000193);
   const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   for (let k = words * 4; k < b.length; k++) h = Math.imul(h ^ b[k], 0x01000193);
-  return h >>> 0;
+  return h;
 }
 
 function equal(x: Shareable, y: Shareable): boolean {

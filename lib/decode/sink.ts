@@ -36,6 +36,8 @@ export interface LevelState {
   readonly repeat: boolean;
   /** dense: slot = row, presence in `bits`; else slot = occurrence index, row in `rows`. */
   dense: boolean;
+  /** dense: rows the arrays have room for (the column's rows, or a growing guess while they are not known). */
+  size: number;
   rows: Uint32Array;
   bits: Uint8Array;
   count: number;
@@ -101,7 +103,7 @@ export class Sink {
     // in a dense first level whose encoding holds it (the same constant, a bit, or a fitting array).
     if (r > this.last && this.plan === P.NUM && this.levels.length !== 0 && this.lateRows === null) {
       const L = this.levels[0], k = L.kind, x = v as number;
-      if (L.dense && (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x))) {
+      if (L.dense && r < L.size && (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x))) {
         this.last = r;
         this.cnt = 0;
         this.occ++;
@@ -207,7 +209,7 @@ export class Sink {
   addLevel(j: number): LevelState {
     const raw = this.plan === P.RAW;
     const L: LevelState = {
-      repeat: j === 4 /* MAX_SINGLE */, dense: false, rows: new Uint32Array(16), bits: new Uint8Array(0), count: 0,
+      repeat: j === 4 /* MAX_SINGLE */, dense: false, size: 0, rows: new Uint32Array(16), bits: new Uint8Array(0), count: 0,
       kind: raw ? (this.blob ? K.BLOB : K.JS) : this.plan === P.RAW_16 ? K.F16 : K.CONST, c: 0,
       data: raw ? (this.blob ? new Uint8Array(256) : []) : this.plan === P.RAW_16 ? new Uint8Array(256) : null,
       ends: raw && this.blob ? new Uint32Array(16) : new Uint32Array(0), used: 0, pos: new Float64Array(0), lens: new Uint32Array(0),
@@ -220,6 +222,7 @@ export class Sink {
 
   putNum(L: LevelState, r: number, x: number): void {
     if (!L.dense && L.count === L.rows.length) this.grow(L, r);
+    if (L.dense && r >= L.size) this.growDense(L, r);
     let s: number;
     if (L.dense) { s = r; L.bits[r >>> 3] |= 1 << (r & 7); } else { s = L.count; L.rows[s] = r; }
     let k = L.kind;
@@ -273,7 +276,7 @@ export class Sink {
 
   /** Slots a level's arrays have room for. */
   cap(L: LevelState): number {
-    return L.dense ? this.n : L.rows.length;
+    return L.dense ? L.size : L.rows.length;
   }
 
   /** A CONST level meets a second value: gives it an array holding the constant in every filled slot. */
@@ -332,7 +335,7 @@ export class Sink {
   /** A sparse level is full: turns dense when that is smaller at the density seen so far, else doubles. */
   grow(L: LevelState, r: number): void {
     const m = L.count, w = Sink.width(L.kind);
-    if (this.n > 0 && !L.repeat && L.kind !== K.JS && L.kind !== K.BLOB && m >= Sink.DENSE_AFTER && m * (4 + w) > (r + 1) * (w + 0.125)) {
+    if (!L.repeat && L.kind !== K.JS && L.kind !== K.BLOB && m >= Sink.DENSE_AFTER && m * (4 + w) > (r + 1) * (w + 0.125)) {
       this.densify(L);
       return;
     }
@@ -361,7 +364,8 @@ export class Sink {
 
   /** Sparse -> dense: values move to their rows, presence to a bitmap. */
   densify(L: LevelState): void {
-    const n = this.n, m = L.count, rows = L.rows, k = L.kind, old = L.data;
+    // Room for every row when their number is known, else for twice the rows seen so far (growDense adds more).
+    const n = this.n > 0 ? this.n : Math.max(1024, 2 * (L.rows[L.count - 1] + 1)), m = L.count, rows = L.rows, k = L.kind, old = L.data;
     const bits = new Uint8Array((n + 7) >>> 3);
     const d = k === K.CONST ? null : Sink.alloc(k, n);
     for (let s = 0; s < m; s++) {
@@ -373,9 +377,23 @@ export class Sink {
       else d![r] = old[s];
     }
     L.dense = true;
+    L.size = n;
     L.bits = bits;
     L.rows = new Uint32Array(0);
     L.data = d;
+  }
+
+  /** A dense level of a sink that does not know its rows meets row r past its arrays: doubles them. */
+  growDense(L: LevelState, r: number): void {
+    const size = Math.max(2 * L.size, r + 1), bits = new Uint8Array((size + 7) >>> 3);
+    bits.set(L.bits);
+    L.bits = bits;
+    if (L.kind !== K.CONST) {
+      const d = Sink.alloc(L.kind, size);
+      d.set(L.data);
+      L.data = d;
+    }
+    L.size = size;
   }
 
   // ------------------------------------------------------------------ dictionaries
@@ -469,10 +487,11 @@ export class Sink {
     // Strings and bytes: raw values are sparse only (rows + values), so a dense level goes back to rows first.
     const rows: number[] = [], codes: number[] = [];
     if (L.dense) {
-      for (let r = 0; r < this.n; r++) if ((L.bits[r >>> 3] >>> (r & 7)) & 1) { rows.push(r); codes.push(codeAt(r)); }
+      for (let r = 0; r < L.size; r++) if ((L.bits[r >>> 3] >>> (r & 7)) & 1) { rows.push(r); codes.push(codeAt(r)); }
     } else for (let s = 0; s < m; s++) { rows.push(L.rows[s]); codes.push(codeAt(s)); }
     const cap = Math.max(16, rows.length * 2);
     L.dense = false;
+    L.size = 0;
     L.bits = new Uint8Array(0);
     L.rows = new Uint32Array(cap);
     L.rows.set(rows);
@@ -529,6 +548,7 @@ export class Sink {
 
   put16(L: LevelState, r: number, v: Uint8Array): void {
     if (!L.dense && L.count === L.rows.length) this.grow(L, r);
+    if (L.dense && r >= L.size) this.growDense(L, r);
     let s: number;
     if (L.dense) { s = r; L.bits[r >>> 3] |= 1 << (r & 7); } else { s = L.count; L.rows[s] = r; }
     (L.data as Uint8Array).set(v.subarray(0, 16), s * 16);

@@ -103,6 +103,9 @@ test("dense numbers: every row, a constant, bits, narrowed arrays", () => {
   const all = gen(N, (i) => [(i * 7919) % 65536]);
   const c = streamed("tcp.seq", all);
   assert.equal(shape(c), "all:num");
+  const b = built("tcp.seq", all.map((vs, i) => (i % 7 === 3 ? [] : vs)));
+  assert.equal(shape(b), "bits:num", "a builder that learns the row count only at finish still fills dense arrays");
+  checkReads(b, all.map((vs, i) => (i % 7 === 3 ? [] : vs)));
   assert.ok(c.levels[0].enc.kind === "num" && c.levels[0].enc.data instanceof Uint16Array, "uint32 values below 65536 sit in a Uint16Array");
   checkReads(c, all);
   checkFilter(c, "tcp.seq == 7919", (vs) => vs[0] === 7919, all);
