@@ -265,44 +265,47 @@ function numbers(a: NumArray, slots: number): Enc {
   return { kind: "num", data: a instanceof Float64Array ? share(a) : a };
 }
 
-/** Codes of a[0..slots) into its distinct values, or null past `limit` distinct values. Doubles compare as bits. */
+/**
+ * Codes of a[0..slots) into its distinct values, or null past `limit` distinct values. Doubles compare as bits.
+ * Two passes: the first only finds the distinct values (and gives up early, allocating nothing large, when there
+ * are too many), the second writes codes of the width they need.
+ */
 function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint8Array | Uint16Array; dict: Float64Array } | null {
   let size = 64;
   while (size < limit * 2) size *= 2;
-  const mask = size - 1, table = new Int32Array(size).fill(-1), dict = new Float64Array(limit), codes = new Uint16Array(slots);
+  const mask = size - 1, table = new Int32Array(size).fill(-1), dict = new Float64Array(limit);
+  const ints = !(a instanceof Float64Array);
+  // Int32 views: Uint32 values past 2^31 would not stay small integers for V8.
+  const f = new Float64Array(1), u = new Int32Array(f.buffer), g = new Int32Array(dict.buffer);
   let d = 0;
-  if (!(a instanceof Float64Array)) {
-    // Integers: hash the value itself.
-    for (let s = 0; s < slots; s++) {
+  /** The code of slot s, adding its value when new; -1 past the limit. */
+  const code = ints
+    ? (s: number): number => {
       const x = a[s];
       let h = (Math.imul(x | 0, 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && dict[c] !== x) h = (h + 1) & mask;
-      if (c === -1) {
-        if (d === limit) return null;
-        c = table[h] = d;
-        dict[d++] = x;
-      }
-      codes[s] = c;
+      if (c !== -1) return c;
+      if (d === limit) return -1;
+      table[h] = d;
+      dict[d] = x;
+      return d++;
     }
-  } else {
-    // Int32 views: Uint32 values past 2^31 would not stay small integers for V8.
-    const f = new Float64Array(1), u = new Int32Array(f.buffer), g = new Int32Array(dict.buffer);
-    for (let s = 0; s < slots; s++) {
+    : (s: number): number => {
       f[0] = a[s];
       const lo = u[0], hi = u[1];
       let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && (g[2 * c] !== lo || g[2 * c + 1] !== hi)) h = (h + 1) & mask;
-      if (c === -1) {
-        if (d === limit) return null;
-        c = table[h] = d;
-        g[2 * d] = lo;
-        g[2 * d + 1] = hi;
-        d++;
-      }
-      codes[s] = c;
-    }
-  }
-  return { codes: d <= 256 ? Uint8Array.from(codes) : codes, dict: dict.slice(0, d) };
+      if (c !== -1) return c;
+      if (d === limit) return -1;
+      table[h] = d;
+      g[2 * d] = lo;
+      g[2 * d + 1] = hi;
+      return d++;
+    };
+  for (let s = 0; s < slots; s++) if (code(s) < 0) return null;
+  const codes = d <= 256 ? new Uint8Array(slots) : new Uint16Array(slots);
+  for (let s = 0; s < slots; s++) codes[s] = code(s);
+  return { codes, dict: dict.slice(0, d) };
 }
 
 function kindOfNumber(x: number): K {

@@ -1,13 +1,19 @@
 // Field extraction: turns layers into columns for the fields asked for, and only those.
-// Column-at-a-time: per chunk, the layers are bucketed by protocol once, then each field runs its own loop over its
-// protocol's layers, handing each value to the field's sink (sink.ts), which stores it typed, by level. Each field
-// gets a freshly compiled copy of the loop (new Function), so the getter call inside is monomorphic and V8 inlines
-// it — the readable loop is:
+// Per chunk, the layers are bucketed by protocol and located once; then one loop per protocol walks its layers and
+// calls each requested field's getter, handing each value to the field's sink (sink.ts), which stores it typed, by
+// level. The loop is compiled per protocol and field list (new Function) with one call site per field, so every
+// getter call is monomorphic and V8 can inline it; and there are a few such loops, each hot, rather than one per
+// field (hundreds, most of which would never run long enough to be optimized). The readable loop is:
 //
-//   for (const l of layersOf(field.proto)) {
-//     const v = field.get(bytesOf(l), start(l), end(l), rep[l], aux[l]);
-//     if (v !== undefined) sink.put(frame[l], v);   // a second value in one frame goes to the next level
+//   for (const l of layersOf(proto)) {
+//     for (const field of fieldsOf(proto)) {
+//       const v = field.get(bytesOf(l), start(l), end(l), rep[l], aux[l]);
+//       if (v !== undefined) sink(field).put(frame[l], v);   // a second value in one frame goes to the next level
+//     }
 //   }
+//
+// A getter that throws (a bug: getters never throw on packet content) loses its field for the rest of the chunk only:
+// the problem is recorded, and the chunk's other fields finish in single-field loops.
 
 import type { Chunk } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
@@ -18,8 +24,12 @@ import type { LayerTable } from "./layer-table.js";
 import type { Sink } from "./sink.js";
 
 type Loop = (get: unknown, lo: number, hi: number, at: Located, cbuf: Uint8Array, base: number, side: Uint8Array[], sink: Sink) => void;
+type Kind = "get" | "bytes" | "each" | "presence";
 
-function compileLoop(kind: "get" | "bytes" | "each" | "presence"): Loop {
+const kindOf = (f: FieldDef): Kind => (f.get ? (f.type === "bytes" ? "bytes" : "get") : f.each ? "each" : "presence");
+
+/** One field over layers [lo, hi): the recovery path after a getter threw in a protocol loop. */
+function compileLoop(kind: Kind): Loop {
   const body =
     kind === "get" ? `const t = T[k], v = get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k]); if (v !== undefined) sink.put(R[k], v);`
     // Bytes that are the tail of a layer in the chunk may be kept as their place in the file (sink.putAt).
@@ -77,14 +87,52 @@ class Located {
   }
 }
 
-/** One requested field: its loop and its sink. */
+/** Where a protocol loop stopped when a getter threw: the layer and the field (its index in the loop). */
+interface Thrown { k: number; field: number; error: unknown }
+
+type ProtoLoop = (lo: number, hi: number, at: Located, cbuf: Uint8Array, base: number, side: Uint8Array[], thrown: Thrown) => boolean;
+
+/** Every field of one protocol over layers [lo, hi); false (with `thrown` set) when a getter threw. */
+function compileProtoLoop(fields: readonly FieldSink[]): ProtoLoop {
+  const calls = fields.map((f, i) => {
+    const g = `g${i}`, s = `s${i}`;
+    switch (kindOf(f.field)) {
+      case "get": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) ${s}.put(r, v);`;
+      case "bytes": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) { if (t === 0) ${s}.putAt(r, v, cbuf, e, base); else ${s}.put(r, v); }`;
+      case "each": return `cur = ${i}; ${s}.frame = r; ${g}(b, o, e, p, a, ${s}.emit);`;
+      case "presence": return `cur = ${i}; ${s}.put(r, 1);`;
+    }
+  });
+  const params = fields.flatMap((_, i) => [`g${i}`, `s${i}`]);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a loop compiled for these fields is the point (see top).
+  const make = new Function(...params, `return function protoLoop(lo, hi, at, cbuf, base, side, thrown) {
+  const T = at.buf, O = at.off, E = at.end, P = at.rep, A = at.aux, R = at.row;
+  let k = lo, cur = 0, v;
+  try {
+    for (; k < hi; k++) {
+      const t = T[k], b = t === 0 ? cbuf : side[t - 1], o = O[k], e = E[k], p = P[k], a = A[k], r = R[k];
+      ${calls.join("\n      ")}
+    }
+    return true;
+  } catch (error) {
+    thrown.k = k; thrown.field = cur; thrown.error = error;
+    return false;
+  }
+}`);
+  return make(...fields.flatMap((f) => [f.field.get ?? f.field.each, f.sink])) as ProtoLoop;
+}
+
+/** One requested field: its sink (and, compiled when first needed, a loop of its own for recovery). */
 class FieldSink {
   readonly sink: Sink;
-  readonly loop: Loop;
+  private own: Loop | null = null;
 
   constructor(readonly field: FieldDef, readonly proto: number, n: number) {
     this.sink = newSink(field, n);
-    this.loop = compileLoop(field.get ? (field.type === "bytes" ? "bytes" : "get") : field.each ? "each" : "presence");
+  }
+
+  get loop(): Loop {
+    return (this.own ??= compileLoop(kindOf(this.field)));
   }
 
   finish(n: number): Column {
@@ -97,6 +145,9 @@ export class Extraction {
   private readonly sinks: FieldSink[];
   private readonly located = new Located();
   private readonly protos: number;
+  /** The fields of each protocol, and their loop. */
+  private readonly groups: { proto: number; fields: FieldSink[]; loop: ProtoLoop }[] = [];
+  private readonly thrown: Thrown = { k: 0, field: 0, error: null };
 
   /**
    * `frames` rows, one per frame; or, with `rowOf` (layer index -> row), one row per layer of the fields' protocol,
@@ -105,6 +156,9 @@ export class Extraction {
   constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number, private readonly rowOf: Uint32Array | null = null) {
     this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames));
     this.protos = 1 + maxProto(this.sinks);
+    const byProto = new Map<number, FieldSink[]>();
+    for (const s of this.sinks) byProto.set(s.proto, [...(byProto.get(s.proto) ?? []), s]);
+    for (const [proto, group] of byProto) this.groups.push({ proto, fields: group, loop: compileProtoLoop(group) });
   }
 
   /** Extracts the fields from layers [from, to) whose bytes are in `chunk`. Never throws on packet content. */
@@ -113,16 +167,28 @@ export class Extraction {
     const at = this.located;
     at.fill(layers, from, to, this.protos, file.index.offset, chunk.base, this.rowOf);
     const starts = at.starts;
-    for (const s of this.sinks) {
-      const lo = starts[s.proto], hi = starts[s.proto + 1];
+    for (const g of this.groups) {
+      const lo = starts[g.proto], hi = starts[g.proto + 1];
       if (lo === hi) continue;
-      try {
-        s.sink.source ??= file.source;
-        s.loop(s.field.get ?? s.field.each, lo, hi, at, chunk.buf, chunk.base, layers.side, s.sink);
-      } catch (e) {
-        // A getter bug must not lose the column: record it on the first frame of the chunk and go on.
-        layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);
-      }
+      for (const f of g.fields) f.sink.source ??= file.source;
+      if (g.loop(lo, hi, at, chunk.buf, chunk.base, layers.side, this.thrown)) continue;
+      // A getter bug must not lose the column: record it on the first frame of the chunk and go on. That field sits
+      // out the rest of the chunk; the others take it up where the loop stopped (earlier fields had done layer k).
+      const { k, field, error } = this.thrown;
+      layers.problem(chunk.first, `${g.fields[field].field.abbrev}: extraction error: ${(error as Error)?.message}`);
+      g.fields.forEach((f, i) => {
+        if (i !== field) this.runOne(f, i < field ? k + 1 : k, hi, file, layers, chunk);
+      });
+    }
+  }
+
+  /** One field over layers [lo, hi) of the located chunk, in a loop of its own. */
+  private runOne(s: FieldSink, lo: number, hi: number, file: CaptureFile, layers: LayerTable, chunk: Chunk): void {
+    if (lo >= hi) return;
+    try {
+      s.loop(s.field.get ?? s.field.each, lo, hi, this.located, chunk.buf, chunk.base, layers.side, s.sink);
+    } catch (e) {
+      layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);
     }
   }
 

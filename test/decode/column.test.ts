@@ -358,3 +358,33 @@ test("payloads stay in the capture file: read back equal to the bytes, by filter
     fs.rmSync(file, { force: true });
   }
 });
+
+test("a getter that throws loses its field for the rest of the chunk only; the other fields of its protocol keep every value", async () => {
+  const { Extraction } = await import("../../lib/decode/extract.js");
+  const { frameChunks } = await import("../../lib/capture/chunks.js");
+  const file = path.join(os.tmpdir(), `wirebook-extract-test-${process.pid}.pcap`);
+  udpCapture(file, 300);
+  try {
+    const cap = await open(file);
+    const lt = cap.layers(), udp = cap.protoId("udp");
+    const mk = (abbrev: string, get: (b: Uint8Array, o: number) => number | undefined) => ({ field: { abbrev, name: abbrev, type: "uint16" as const, description: "test", get }, proto: udp });
+    const fields = [
+      mk("t.before", (b, o) => (b[o] << 8) | b[o + 1]),
+      mk("t.bad", (b, o) => { if (((b[o] << 8) | b[o + 1]) === 40000 + 5) throw new Error("boom"); return 7; }),
+      mk("t.after", (b, o) => (b[o + 2] << 8) | b[o + 3]),
+    ];
+    const ex = new Extraction(fields, cap.count);
+    for (const chunk of frameChunks(cap.file)) ex.run(cap.file, lt, chunk, lt.frameStart[chunk.first], lt.frameStart[chunk.last]);
+    const [before, bad, after] = ex.finish();
+    for (let i = 0; i < cap.count; i++) {
+      assert.equal(before.get(i), 40000 + (i % 7));
+      assert.equal(after.get(i), 5683);
+    }
+    assert.equal(bad.get(4), 7, "values before the throw are kept");
+    assert.equal(bad.get(5), undefined, "the field sits out the rest of its chunk");
+    assert.match(lt.problems.get(0)!.join(), /t\.bad: extraction error: boom/);
+    cap.close();
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+});
