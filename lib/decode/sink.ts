@@ -99,19 +99,26 @@ export class Sink {
 
   /** Appends one occurrence of row r. Rows should come in non-decreasing order; others are handled, slowly. */
   put(r: number, v: Value): void {
-    // The common case first, small enough to be inlined into the extraction loop: a number for a new row, stored
-    // in a dense first level whose encoding holds it (the same constant, a bit, or a fitting array).
-    if (r > this.last && this.plan === P.NUM && this.levels.length !== 0 && this.lateRows === null) {
-      const L = this.levels[0], k = L.kind, x = v as number;
-      if (L.dense && r < L.size && (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x))) {
-        this.last = r;
-        this.cnt = 0;
-        this.occ++;
-        L.bits[r >>> 3] |= 1 << (r & 7);
-        if (k === K.BITS) { if (x === 1) L.data[r >>> 3] |= 1 << (r & 7); }
-        else if (k !== K.CONST) L.data[r] = x;
-        L.count++;
-        return;
+    // The common case first: a number for the next occurrence of a row, to a single level whose encoding holds it
+    // (the same constant, a bit, or a fitting array) and whose arrays have room: dense, or sparse with a free slot.
+    if (this.plan === P.NUM && this.lateRows === null) {
+      const j = r > this.last ? 0 : r === this.last && this.cnt < 3 ? this.cnt + 1 : -1;
+      if (j >= 0 && j < this.levels.length) {
+        const L = this.levels[j], k = L.kind, x = v as number;
+        if (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x)) {
+          let slot = -1;
+          if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
+          else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
+          if (slot >= 0) {
+            this.last = r;
+            this.cnt = j;
+            this.occ++;
+            if (k === K.BITS) { if (x === 1) L.data[slot >>> 3] |= 1 << (slot & 7); }
+            else if (k !== K.CONST) L.data[slot] = x;
+            L.count++;
+            return;
+          }
+        }
       }
     }
     this.putSlow(r, v);
