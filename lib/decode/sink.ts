@@ -87,7 +87,7 @@ export class Sink {
   lateVals: Value[] | null = null;
 
   /**
-   * @param n rows of the column, or 0 when not known yet (levels then stay sparse until finishSink)
+   * @param n rows of the column, or 0 when not known yet (dense levels then grow as rows come; see growDense)
    * @param plan P
    * @param minKind the narrowest array kind once values differ (K.F64 for doubles, whose -0 and fractions matter)
    * @param blob raw values are bytes: keep them in one buffer
