@@ -39,11 +39,13 @@ export async function fullDecode(args: { path: string; fields?: string[] }): Pro
   for (let i = 0; i < cap.count; i++) malformed += layers.malformed[i];
   const present: Record<string, boolean> = {};
   const sizes: { field: string; mb: number }[] = [];
+  // Columns share arrays (the presence bitmap of every tcp.* field): the total counts each array once.
   let columnBytes = 0;
+  const seen = new Set<object>();
   cols.forEach((c, k) => {
-    columnBytes += c.byteLength;
+    columnBytes += c.bytesHeld(seen);
     sizes.push({ field: fields[k], mb: c.byteLength / 1e6 });
-    present[fields[k]] = c.starts ? c.starts[c.n] > 0 : c.valid!.indexOf(1) >= 0;
+    present[fields[k]] = c.occurrences > 0;
   });
   const r: DecodeResult = {
     packets: cap.count, fileBytes: cap.info.fileSize, fields: fields.length, openMs: t1 - t0, decodeMs: t2 - t1, cpuMs: (cpu.user + cpu.system) / 1000,

@@ -1,168 +1,200 @@
 // Field extraction: turns layers into columns for the fields asked for, and only those.
-// Column-at-a-time: per chunk, the layers are bucketed by protocol once, then each field runs its own loop over its
-// protocol's layers, writing straight into a dense array indexed by frame. Each field gets a freshly compiled copy
-// of the loop (new Function), so the getter call inside is monomorphic and V8 inlines it — the readable loop is:
+// Per chunk, the layers are bucketed by protocol and located once; then one loop per protocol walks its layers and
+// calls each requested field's getter, handing each value to the field's sink (sink.ts), which stores it typed, by
+// level. The loop is compiled per protocol and field list (new Function) with one call site per field, so every
+// getter call is monomorphic and V8 can inline it; and there are a few such loops, each hot, rather than one per
+// field (hundreds, most of which would never run long enough to be optimized). The readable loop is:
 //
-//   for (const l of layersOf(field.proto)) {
-//     const v = field.get(bytesOf(l), start(l), end(l), rep[l], aux[l]);
-//     if (v !== undefined) column.set(frame[l], v);   // a second value in one frame goes to `over`
+//   for (const l of layersOf(proto)) {
+//     for (const field of fieldsOf(proto)) {
+//       const v = field.get(bytesOf(l), start(l), end(l), rep[l], aux[l]);
+//       if (v !== undefined) sink(field).put(frame[l], v);   // a second value in one frame goes to the next level
+//     }
 //   }
+//
+// A getter that throws (a bug: getters never throw on packet content) loses its field for the rest of the chunk only:
+// the problem is recorded, and the chunk's other fields finish in single-field loops.
 
 import type { Chunk } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
-import { storageOf, type FieldDef, type Storage } from "../dissectors/field.js";
-import { Column, type NumArray, type Value } from "./column.js";
+import type { FieldDef } from "../dissectors/field.js";
+import { Column } from "./column.js";
+import { finishSink, newSink } from "./compact.js";
 import type { LayerTable } from "./layer-table.js";
+import type { Sink } from "./sink.js";
 
-type Loop = (get: unknown, pl: Uint32Array, lo: number, hi: number, lt: LayerTable, offset: Float64Array, base: number,
-  cbuf: Uint8Array, values: unknown, valid: Uint8Array, over: Value[], emitter: Emitter, rowOf: Uint32Array | null) => void;
+type Loop = (get: unknown, lo: number, hi: number, at: Located, cbuf: Uint8Array, base: number, side: Uint8Array[], sink: Sink) => void;
+type Kind = "get" | "bytes" | "each" | "presence";
 
-// Where the bytes of layer l are: in the chunk (offsets relative to the frame) or in a side buffer (absolute).
-const LOCATE = `
-    const l = pl[k], f = lt.frame[l], t = lt.buf[l];
-    let b, o, e;
-    if (t === 0) { const fo = offset[f] - base; b = cbuf; o = fo + lt.off[l]; e = fo + lt.end[l]; }
-    else { b = lt.side[t - 1]; o = lt.off[l]; e = lt.end[l]; }`;
+const kindOf = (f: FieldDef): Kind => (f.get ? (f.type === "bytes" ? "bytes" : "get") : f.each ? "each" : "presence");
 
-// Values are stored at row r: the frame, or (for message tables) the layer's row among its protocol's layers.
-const STORE: Record<"num" | "obj" | "fixed16", string> = {
-  num: "if (valid[r] === 0) { valid[r] = 1; values[r] = v; } else over.push(r, v);",
-  obj: "if (valid[r] === 0) { valid[r] = 1; values[r] = v; } else over.push(r, v);",
-  fixed16: "if (valid[r] === 0) { valid[r] = 1; values.set(v, r * 16); } else over.push(r, v);",
-};
-
-function compileLoop(kind: "get" | "each" | "presence", store: keyof typeof STORE, perLayer: boolean): Loop {
-  const row = perLayer ? "const r = rowOf[l];" : "const r = f;";
+/** One field over layers [lo, hi): the recovery path after a getter threw in a protocol loop. */
+function compileLoop(kind: Kind): Loop {
   const body =
-    kind === "get" ? `const v = get(b, o, e, lt.rep[l], lt.aux[l]); if (v !== undefined) { ${row} ${STORE[store]} }`
-    : kind === "each" ? `${row} emitter.frame = r; get(b, o, e, lt.rep[l], lt.aux[l], emitter.emit);`
-    : `const v = 1; ${row} ${STORE[store]}`;
+    kind === "get" ? `const t = T[k], v = get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k]); if (v !== undefined) sink.put(R[k], v);`
+    // Bytes that are the tail of a layer in the chunk may be kept as their place in the file (sink.putAt).
+    : kind === "bytes" ? `const t = T[k], v = get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k]);
+    if (v !== undefined) { if (t === 0) sink.putAt(R[k], v, cbuf, E[k], base); else sink.put(R[k], v); }`
+    : kind === "each" ? `const t = T[k]; sink.frame = R[k]; get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k], emit);`
+    : `sink.put(R[k], 1);`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh function per field is the point (see top).
-  return new Function(`return function extractLoop(get, pl, lo, hi, lt, offset, base, cbuf, values, valid, over, emitter, rowOf) {
-  for (let k = lo; k < hi; k++) {${LOCATE}
+  return new Function(`return function extractLoop(get, lo, hi, at, cbuf, base, side, sink) {
+  const T = at.buf, O = at.off, E = at.end, P = at.rep, A = at.aux, R = at.row, emit = sink.emit;
+  for (let k = lo; k < hi; k++) {
     ${body}
   }
 }`)() as Loop;
 }
 
-/** Receives the occurrences a MultiGetter emits for the current frame. One per field, reused. */
-class Emitter {
-  frame = 0;
-  constructor(private readonly sink: FieldSink) {}
-  readonly emit = (v: number | string | Uint8Array) => this.sink.put(this.frame, v);
+/**
+ * The layers of one chunk grouped by protocol, each located once for every field that reads it: which buffer holds
+ * its bytes (0: the chunk, t > 0: side buffer t - 1), its first and end offsets there, rep, aux, and its row.
+ */
+class Located {
+  starts = new Uint32Array(0);
+  buf = new Uint32Array(0);
+  off = new Uint32Array(0);
+  end = new Uint32Array(0);
+  rep = new Uint32Array(0);
+  aux = new Uint32Array(0);
+  row = new Uint32Array(0);
+
+  /** Layers [from, to) whose proto is below `protos`, by proto (a counting sort), located in `chunk`. */
+  fill(lt: LayerTable, from: number, to: number, protos: number, offset: Float64Array, base: number, rowOf: Uint32Array | null): void {
+    const starts = new Uint32Array(protos + 1), proto = lt.proto;
+    for (let l = from; l < to; l++) if (proto[l] < protos) starts[proto[l] + 1]++;
+    for (let p = 0; p < protos; p++) starts[p + 1] += starts[p];
+    const total = starts[protos];
+    if (this.buf.length < total) {
+      const cap = Math.max(total, this.buf.length * 2);
+      this.buf = new Uint32Array(cap); this.off = new Uint32Array(cap); this.end = new Uint32Array(cap);
+      this.rep = new Uint32Array(cap); this.aux = new Uint32Array(cap); this.row = new Uint32Array(cap);
+    }
+    const fill = starts.slice(0, protos), { frame, buf, off, end, rep, aux } = lt;
+    for (let l = from; l < to; l++) {
+      const p = proto[l];
+      if (p >= protos) continue;
+      const k = fill[p]++, f = frame[l], t = buf[l];
+      const fo = t === 0 ? offset[f] - base : 0;
+      this.buf[k] = t;
+      this.off[k] = fo + off[l];
+      this.end[k] = fo + end[l];
+      this.rep[k] = rep[l];
+      this.aux[k] = aux[l];
+      this.row[k] = rowOf === null ? f : rowOf[l];
+    }
+    this.starts = starts;
+  }
 }
 
-/** One requested field: its loop, its dense storage and the overflow of repeated occurrences. */
-class FieldSink {
-  readonly storage: Storage;
-  readonly values: NumArray | Value[];
-  readonly valid: Uint8Array;
-  /** (frame, value) pairs of second and later occurrences in a frame, flattened. */
-  readonly over: Value[] = [];
-  readonly loop: Loop;
-  readonly emitter = new Emitter(this);
+/** Where a protocol loop stopped when a getter threw: the layer and the field (its index in the loop). */
+interface Thrown { k: number; field: number; error: unknown }
 
-  constructor(readonly field: FieldDef, readonly proto: number, n: number, perLayer: boolean) {
-    this.storage = storageOf(field.type);
-    this.values = allocValues(this.storage, n);
-    this.valid = new Uint8Array(n);
-    const store = this.storage === "fixed16" ? "fixed16" : this.storage === "any" ? "obj" : "num";
-    this.loop = compileLoop(field.get ? "get" : field.each ? "each" : "presence", store, perLayer);
+type ProtoLoop = (lo: number, hi: number, at: Located, cbuf: Uint8Array, base: number, side: Uint8Array[], thrown: Thrown) => boolean;
+
+/** Every field of one protocol over layers [lo, hi); false (with `thrown` set) when a getter threw. */
+function compileProtoLoop(fields: readonly FieldSink[]): ProtoLoop {
+  const calls = fields.map((f, i) => {
+    const g = `g${i}`, s = `s${i}`;
+    switch (kindOf(f.field)) {
+      case "get": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) ${s}.put(r, v);`;
+      case "bytes": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) { if (t === 0) ${s}.putAt(r, v, cbuf, e, base); else ${s}.put(r, v); }`;
+      case "each": return `cur = ${i}; ${s}.frame = r; ${g}(b, o, e, p, a, ${s}.emit);`;
+      case "presence": return `cur = ${i}; ${s}.put(r, 1);`;
+    }
+  });
+  const params = fields.flatMap((_, i) => [`g${i}`, `s${i}`]);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a loop compiled for these fields is the point (see top).
+  const make = new Function(...params, `return function protoLoop(lo, hi, at, cbuf, base, side, thrown) {
+  const T = at.buf, O = at.off, E = at.end, P = at.rep, A = at.aux, R = at.row;
+  let k = lo, cur = 0, v;
+  try {
+    for (; k < hi; k++) {
+      const t = T[k], b = t === 0 ? cbuf : side[t - 1], o = O[k], e = E[k], p = P[k], a = A[k], r = R[k];
+      ${calls.join("\n      ")}
+    }
+    return true;
+  } catch (error) {
+    thrown.k = k; thrown.field = cur; thrown.error = error;
+    return false;
+  }
+}`);
+  return make(...fields.flatMap((f) => [f.field.get ?? f.field.each, f.sink])) as ProtoLoop;
+}
+
+/** One requested field: its sink (and, compiled when first needed, a loop of its own for recovery). */
+class FieldSink {
+  readonly sink: Sink;
+  private own: Loop | null = null;
+
+  constructor(readonly field: FieldDef, readonly proto: number, n: number) {
+    this.sink = newSink(field, n);
   }
 
-  put(f: number, v: Value): void {
-    if (this.valid[f] === 0) {
-      this.valid[f] = 1;
-      if (this.storage === "fixed16") (this.values as Uint8Array).set(v as Uint8Array, f * 16);
-      else (this.values as Value[])[f] = v;
-    } else this.over.push(f, v);
+  get loop(): Loop {
+    return (this.own ??= compileLoop(kindOf(this.field)));
   }
 
   finish(n: number): Column {
-    if (this.over.length === 0) return new Column(this.field, n, this.values, this.valid, null);
-    return toMulti(this, n);
+    return Column.of(this.field, n, finishSink(this.sink, n));
   }
-}
-
-function allocValues(storage: Storage, n: number): NumArray | Value[] {
-  switch (storage) {
-    case "u8": return new Uint8Array(n);
-    case "u16": return new Uint16Array(n);
-    case "u32": return new Uint32Array(n);
-    case "i32": return new Int32Array(n);
-    case "f64": return new Float64Array(n);
-    case "fixed16": return new Uint8Array(n * 16);
-    case "any": return new Array<Value>(n);
-  }
-}
-
-/** Rebuilds a field with repeated occurrences as CSR: the first occurrence (dense) then the overflow, per frame. */
-function toMulti(s: FieldSink, n: number): Column {
-  const extra = new Uint32Array(n);
-  for (let k = 0; k < s.over.length; k += 2) extra[s.over[k] as number]++;
-  const starts = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) starts[i + 1] = starts[i] + s.valid[i] + extra[i];
-  const total = starts[n], w = s.storage === "fixed16" ? 16 : 1;
-  const out = s.storage === "any" ? new Array<Value>(total) : allocValues(s.storage, total * w / (w === 16 ? 16 : 1));
-  const fill = new Uint32Array(n);
-  const put = (i: number, v: Value) => {
-    const at = starts[i] + fill[i]++;
-    if (w === 16) (out as Uint8Array).set(v as Uint8Array, at * 16);
-    else (out as Value[])[at] = v;
-  };
-  for (let i = 0; i < n; i++) {
-    if (!s.valid[i]) continue;
-    put(i, w === 16 ? (s.values as Uint8Array).subarray(i * 16, i * 16 + 16) : (s.values as Value[])[i]);
-  }
-  for (let k = 0; k < s.over.length; k += 2) put(s.over[k] as number, s.over[k + 1]);
-  return new Column(s.field, n, out, null, starts);
 }
 
 /** The requested layer fields of one extraction, run chunk by chunk. */
 export class Extraction {
   private readonly sinks: FieldSink[];
-  private bucket = new Uint32Array(0);
+  private readonly located = new Located();
+  private readonly protos: number;
+  /** The fields of each protocol, and their loop. */
+  private readonly groups: { proto: number; fields: FieldSink[]; loop: ProtoLoop }[] = [];
+  private readonly thrown: Thrown = { k: 0, field: 0, error: null };
 
   /**
    * `frames` rows, one per frame; or, with `rowOf` (layer index -> row), one row per layer of the fields' protocol,
    * which is how message tables get one row per MQTT message even when a segment carries several.
    */
   constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number, private readonly rowOf: Uint32Array | null = null) {
-    this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames, rowOf !== null));
+    this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames));
+    this.protos = 1 + maxProto(this.sinks);
+    const byProto = new Map<number, FieldSink[]>();
+    for (const s of this.sinks) byProto.set(s.proto, [...(byProto.get(s.proto) ?? []), s]);
+    for (const [proto, group] of byProto) this.groups.push({ proto, fields: group, loop: compileProtoLoop(group) });
   }
 
   /** Extracts the fields from layers [from, to) whose bytes are in `chunk`. Never throws on packet content. */
   run(file: CaptureFile, layers: LayerTable, chunk: Chunk, from: number, to: number): void {
     if (this.sinks.length === 0 || to <= from) return;
-    const { starts, list } = this.bucketByProto(layers, from, to);
-    for (const s of this.sinks) {
-      const lo = starts[s.proto], hi = starts[s.proto + 1];
+    const at = this.located;
+    at.fill(layers, from, to, this.protos, file.index.offset, chunk.base, this.rowOf);
+    const starts = at.starts;
+    for (const g of this.groups) {
+      const lo = starts[g.proto], hi = starts[g.proto + 1];
       if (lo === hi) continue;
-      try {
-        s.loop(s.field.get ?? s.field.each, list, lo, hi, layers, file.index.offset, chunk.base, chunk.buf, s.values, s.valid, s.over, s.emitter, this.rowOf);
-      } catch (e) {
-        // A getter bug must not lose the column: record it on the first frame of the chunk and go on.
-        layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);
-      }
+      for (const f of g.fields) f.sink.source ??= file.source;
+      if (g.loop(lo, hi, at, chunk.buf, chunk.base, layers.side, this.thrown)) continue;
+      // A getter bug must not lose the column: record it on the first frame of the chunk and go on. That field sits
+      // out the rest of the chunk; the others take it up where the loop stopped (earlier fields had done layer k).
+      const { k, field, error } = this.thrown;
+      layers.problem(chunk.first, `${g.fields[field].field.abbrev}: extraction error: ${(error as Error)?.message}`);
+      g.fields.forEach((f, i) => {
+        if (i !== field) this.runOne(f, i < field ? k + 1 : k, hi, file, layers, chunk);
+      });
+    }
+  }
+
+  /** One field over layers [lo, hi) of the located chunk, in a loop of its own. */
+  private runOne(s: FieldSink, lo: number, hi: number, file: CaptureFile, layers: LayerTable, chunk: Chunk): void {
+    if (lo >= hi) return;
+    try {
+      s.loop(s.field.get ?? s.field.each, lo, hi, this.located, chunk.buf, chunk.base, layers.side, s.sink);
+    } catch (e) {
+      layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);
     }
   }
 
   /** Builds the columns (call after the last chunk). */
   finish(): Column[] {
     return this.sinks.map((s) => s.finish(this.frames));
-  }
-
-  /** Layer indices [from, to) grouped by proto (a counting sort), so each field visits only its layers. */
-  private bucketByProto(layers: LayerTable, from: number, to: number): { starts: Uint32Array; list: Uint32Array } {
-    const protos = 1 + maxProto(this.sinks);
-    const starts = new Uint32Array(protos + 1);
-    const proto = layers.proto;
-    for (let l = from; l < to; l++) if (proto[l] < protos) starts[proto[l] + 1]++;
-    for (let p = 0; p < protos; p++) starts[p + 1] += starts[p];
-    if (this.bucket.length < starts[protos]) this.bucket = new Uint32Array(Math.max(starts[protos], this.bucket.length * 2));
-    const list = this.bucket, fill = starts.slice(0, protos);
-    for (let l = from; l < to; l++) if (proto[l] < protos) list[fill[proto[l]]++] = l;
-    return { starts, list };
   }
 }
 

@@ -1,14 +1,27 @@
 // Phase 4: checked tree -> JavaScript source of a predicate loop, specialised for the shape of each column it reads
-// (Arquero's src/expression/codegen.js: a visitors table, one function per node kind). A test on a dense numeric
-// column against a constant becomes a flat expression over typed arrays inside the loop; a column with repeated
-// values (CSR) gets a small helper looping over the frame's occurrences with Wireshark's any/all rule; everything
-// else goes through generic value lists (R.pairs). Constants are serialised: numbers as numeric literals, every
-// other value as an entry of the constants array K — user text is never spliced into the source.
+// (Arquero's src/expression/codegen.js: a visitors table, one function per node kind). A column is stored by level
+// (decode/level.ts): a test on a one-level column against a constant becomes a flat expression inside the loop (a
+// presence check — a byte, a bit, or a forward cursor over sparse rows — then the value test); a column with
+// repeated values gets a small helper walking the frame's levels with Wireshark's any/all rule; everything else
+// goes through generic value lists (R.pairs). A test on dictionary-coded or constant values is evaluated once per
+// distinct value before the loop (a table indexed by code). Constants are serialised: numbers as numeric literals,
+// every other value as an entry of the constants array K — user text is never spliced into the source.
 
+import type { Enc, Layout } from "../decode/level.js";
 import type { Check, Value } from "./ir.js";
-import { fastElem, INT_STORAGE, isU32, JS_OP, num, setElem, sliceElem, type ColumnShape, type Elem, type ElemContext } from "./codegen-elems.js";
+import { fastElem, INT_STORAGE, isU32, JS_OP, num, setElem, sliceElem, type Access, type ColumnShape, type Elem, type ElemContext } from "./codegen-elems.js";
 
-export type { ColumnShape } from "./codegen-elems.js";
+/** One level of a column as the generator needs it (decode/level.ts). */
+export interface LevelShape {
+  readonly layout: Layout;
+  readonly repeat: boolean;
+  readonly enc: Enc["kind"];
+}
+
+/** A column's shape: its storage and levels (none: the field never occurs). */
+export interface ColumnLayout extends ColumnShape {
+  readonly levels: readonly LevelShape[];
+}
 
 /** Generated source and the constants it refers to. */
 export interface Generated {
@@ -51,7 +64,7 @@ export function columnsOf(root: Check): string[] {
 
 
 /** Generates the predicate for `root` given each column's shape. */
-export function generate(root: Check, shapes: ReadonlyMap<string, ColumnShape>): Generated {
+export function generate(root: Check, shapes: ReadonlyMap<string, ColumnLayout>): Generated {
   const g = new Gen(shapes, columnsOf(root));
   const expr = g.test(root);
   const body = [
@@ -71,12 +84,41 @@ class Gen implements ElemContext {
   readonly helpers: string[] = [];
   readonly constants: unknown[] = [];
   private readonly index = new Map<string, number>();
+  private tables = 0;
 
-  constructor(private readonly shapes: ReadonlyMap<string, ColumnShape>, readonly columns: readonly string[]) {
-    columns.forEach((name, k) => {
-      this.index.set(name, k);
-      this.prologue.push(`const c${k} = C[${k}], v${k} = c${k}.values, m${k} = c${k}.valid, s${k} = c${k}.starts;`);
+  constructor(private readonly shapes: ReadonlyMap<string, ColumnLayout>, readonly columns: readonly string[]) {
+    columns.forEach((name, c) => {
+      this.index.set(name, c);
+      this.prologue.push(`const c${c} = C[${c}], L${c} = c${c}.levels;`);
+      this.layout(name).levels.forEach((l, j) => this.prologue.push(this.bind(c, j, l)));
     });
+  }
+
+  /** Names of column c's level j: level 0 plain (v0, m0), level j > 0 suffixed (v0_1). */
+  private sfx(c: number, j: number): string {
+    return j === 0 ? `${c}` : `${c}_${j}`;
+  }
+
+  /** Prologue binding a level's arrays (and, for sparse rows, its cursor and the helper moving it). */
+  private bind(c: number, j: number, l: LevelShape): string {
+    const x = this.sfx(c, j), parts = [`l${x} = L${c}[${j}]`];
+    if (l.layout === "valid") parts.push(`m${x} = l${x}.valid`);
+    if (l.layout === "bits") parts.push(`b${x} = l${x}.bits`);
+    if (l.layout === "rows") {
+      parts.push(`r${x} = l${x}.rows`, `N${x} = l${x}.count`);
+      // The loop visits frames in increasing order, so each sparse level keeps one forward cursor.
+      this.helpers.push(l.repeat
+        ? `function from${x}(i) {\n  while (p${x} < N${x} && r${x}[p${x}] < i) p${x}++;\n  return p${x};\n}`
+        : `function at${x}(i) {\n  while (p${x} < N${x} && r${x}[p${x}] < i) p${x}++;\n  return p${x} < N${x} && r${x}[p${x}] === i;\n}`);
+    }
+    switch (l.enc) {
+      case "const": parts.push(`q${x} = l${x}.enc.value`); break;
+      case "dict": case "dict16": parts.push(`v${x} = l${x}.enc.codes`, `D${x} = l${x}.enc.dict`); break;
+      case "blob": parts.push(`v${x} = l${x}.enc.data`, `e${x} = l${x}.enc.ends`); break;
+      case "file": parts.push(`v${x} = l${x}.enc`); break;
+      default: parts.push(`v${x} = l${x}.enc.data`);
+    }
+    return `const ${parts.join(", ")};${l.layout === "rows" ? ` let p${x} = 0;` : ""}`;
   }
 
   /** A constant as `K[j]`. */
@@ -92,23 +134,90 @@ class Gen implements ElemContext {
   }
 
   shape(column: string): ColumnShape {
-    return this.shapes.get(column) ?? { multi: false, storage: "any" };
+    return this.layout(column);
+  }
+
+  private layout(column: string): ColumnLayout {
+    return this.shapes.get(column) ?? { multi: false, storage: "any", levels: [{ layout: "valid", repeat: false, enc: "any" }] };
+  }
+
+  /** Whether row i has an occurrence in a single level (null: every row has), positioning a sparse cursor. */
+  private present(c: number, j: number, l: LevelShape): string | null {
+    const x = this.sfx(c, j);
+    switch (l.layout) {
+      case "all": return null;
+      case "valid": return `m${x}[i] === 1`;
+      case "bits": return `((b${x}[i >>> 3] >>> (i & 7)) & 1) === 1`;
+      case "rows": return `at${x}(i)`;
+    }
+  }
+
+  /** How the value in slot s of a level is reached. */
+  private access(c: number, j: number, l: LevelShape, s: string): Access {
+    const x = this.sfx(c, j), v = `v${x}`;
+    switch (l.enc) {
+      case "const": return { val: `q${x}`, arr: `q${x}`, idx: "0" };
+      case "bits": return { val: `((${v}[${s} >>> 3] >>> (${s} & 7)) & 1)`, arr: v, idx: s };
+      case "dict": return { val: `D${x}[${v}[${s}]]`, arr: `D${x}`, idx: `${v}[${s}]` };
+      case "dict16": return { val: `D${x}.subarray(${v}[${s}] * 16, ${v}[${s}] * 16 + 16)`, arr: `D${x}`, idx: `${v}[${s}]` };
+      case "fixed16": return { val: `${v}.subarray(${s} * 16, ${s} * 16 + 16)`, arr: v, idx: s };
+      case "blob": return { val: `${v}.subarray(${s} === 0 ? 0 : e${x}[${s} - 1], e${x}[${s}])`, arr: v, idx: s };
+      case "file": return { val: `R.valueAt(${v}, ${s})`, arr: v, idx: s };
+      default: return { val: `${v}[${s}]`, arr: v, idx: s };
+    }
+  }
+
+  /**
+   * `elem` on the value in slot s. Over dictionary codes or a constant the test is evaluated once per distinct value
+   * before the loop (a table of results), so the loop only looks the code up.
+   */
+  private test1(c: number, j: number, l: LevelShape, s: string, elem: Elem): string {
+    const x = this.sfx(c, j);
+    if (l.enc === "const") {
+      const t = `t${this.tables++}`;
+      this.prologue.push(`const ${t} = (${elem(this.access(c, j, l, s))}) ? true : false;`);
+      return t;
+    }
+    if (l.enc === "dict" || l.enc === "dict16") {
+      const t = `t${this.tables++}`;
+      const entry: Access = l.enc === "dict" ? { val: `D${x}[j]`, arr: `D${x}`, idx: "j" } : { val: `D${x}.subarray(j * 16, j * 16 + 16)`, arr: `D${x}`, idx: "j" };
+      this.prologue.push(`const ${t} = new Uint8Array(${l.enc === "dict" ? `D${x}.length` : `D${x}.length >>> 4`});`,
+        `for (let j = 0; j < ${t}.length; j++) ${t}[j] = (${elem(entry)}) ? 1 : 0;`);
+      return `${t}[v${x}[${s}]] === 1`;
+    }
+    return elem(this.access(c, j, l, s));
+  }
+
+  /** The slot of row i in a single level once present() holds. */
+  private slot(c: number, j: number, l: LevelShape): string {
+    return l.layout === "rows" ? `p${this.sfx(c, j)}` : "i";
   }
 
   /** `elem` applied to the occurrences of column c in frame i, under the any/all rule. */
   private scan(column: string, all: boolean, elem: Elem): string {
     const c = this.index.get(column)!;
-    const { multi } = this.shape(column);
-    if (!multi) return `(m${c}[i] === 1 && ${elem({ val: `v${c}[i]`, arr: `v${c}`, idx: "i" })})`;
-    const e = elem({ val: `v${c}[k]`, arr: `v${c}`, idx: "k" });
-    const h = this.helper("i", [
-      `const e = s${c}[i + 1];`,
-      `let k = s${c}[i];`,
-      "if (!(k < e)) return false;",
-      all ? `for (; k < e; k++) if (!(${e})) return false;` : `for (; k < e; k++) if (${e}) return true;`,
-      `return ${all};`,
-    ]);
-    return `${h}(i)`;
+    const levels = this.layout(column).levels;
+    if (levels.length === 0) return "false";
+    if (levels.length === 1 && !levels[0].repeat) {
+      const l = levels[0], p = this.present(c, 0, l), e = this.test1(c, 0, l, this.slot(c, 0, l), elem);
+      return p === null ? `(${e})` : `(${p} && ${e})`;
+    }
+    const body: string[] = [];
+    for (let j = 0; j < levels.length; j++) {
+      const l = levels[j], x = this.sfx(c, j);
+      if (l.repeat) {
+        const e = this.test1(c, j, l, "k", elem);
+        body.push(`let k = from${x}(i);`);
+        if (j === 0) body.push(`if (!(k < N${x} && r${x}[k] === i)) return false;`);
+        body.push(all ? `for (; k < N${x} && r${x}[k] === i; k++) if (!(${e})) return false;` : `for (; k < N${x} && r${x}[k] === i; k++) if (${e}) return true;`);
+        break;
+      }
+      const p = this.present(c, j, l), e = this.test1(c, j, l, this.slot(c, j, l), elem);
+      if (p !== null) body.push(`if (!(${p})) return ${j === 0 ? "false" : all};`);
+      body.push(all ? `if (!(${e})) return false;` : `if (${e}) return true;`);
+    }
+    body.push(`return ${all};`);
+    return `${this.helper("i", body)}(i)`;
   }
 
   // ---------------------------------------------------------------- the tests table
@@ -118,8 +227,11 @@ class Gen implements ElemContext {
   }
 
   exists(column: string): string {
-    const c = this.index.get(column)!;
-    return this.shape(column).multi ? `(s${c}[i] < s${c}[i + 1])` : `(m${c}[i] === 1)`;
+    const c = this.index.get(column)!, levels = this.layout(column).levels;
+    if (levels.length === 0) return "false";
+    const l = levels[0];
+    if (l.repeat) return `(from${c}(i) < N${c} && r${c}[p${c}] === i)`;
+    return `(${this.present(c, 0, l) ?? "true"})`;
   }
 
   flag(column: string): string {
@@ -130,10 +242,13 @@ class Gen implements ElemContext {
     const fast = fastElem(this, t.a, t.b, t.op, t.how);
     if (fast) return this.scan(fast.column, t.all, fast.elem);
     if (t.a.kind === "column" && t.b.kind === "column" && !t.all && t.how !== "ipv6" && t.how !== "bytes") {
-      const [x, y] = [t.a.column, t.b.column].map((n) => this.index.get(n)!);
-      if (!this.shape(t.a.column).multi && !this.shape(t.b.column).multi) {
-        const op = t.how === "ipv4" ? JS_OP[t.op] : JS_OP[t.op];
-        return `(m${x}[i] === 1 && m${y}[i] === 1 && v${x}[i] ${op} v${y}[i])`;
+      const [la, lb] = [this.layout(t.a.column).levels, this.layout(t.b.column).levels];
+      if (la.length === 0 || lb.length === 0) return "false";
+      if (la.length === 1 && lb.length === 1 && !la[0].repeat && !lb[0].repeat) {
+        const [x, y] = [t.a.column, t.b.column].map((n) => this.index.get(n)!);
+        const px = this.present(x, 0, la[0]), py = this.present(y, 0, lb[0]);
+        const vx = this.access(x, 0, la[0], this.slot(x, 0, la[0])).val, vy = this.access(y, 0, lb[0], this.slot(y, 0, lb[0])).val;
+        return `(${[px, py, `${vx} ${JS_OP[t.op]} ${vy}`].filter((e) => e !== null).join(" && ")})`;
       }
     }
     const prefix = constPrefix(t.b);

@@ -6,7 +6,7 @@ import type { Column } from "../decode/column.js";
 import { storageOf } from "../dissectors/field.js";
 import { lookupField } from "../dissectors/registry.js";
 import { check } from "./check.js";
-import { columnsOf, generate, type ColumnShape } from "./codegen.js";
+import { columnsOf, generate, type ColumnLayout } from "./codegen.js";
 import { FUNCTIONS } from "./functions.js";
 import type { Check } from "./ir.js";
 import { parse } from "./parse.js";
@@ -51,10 +51,10 @@ class Compiled implements CompiledFilter {
   run(column: (abbrev: string) => Column, n: number, out: Uint8Array = new Uint8Array(n)): Uint8Array {
     if (out.length < n) throw new RangeError(`out has ${out.length} slots for ${n} frames`);
     const cols = this.fields.map((f) => column(f));
-    const key = cols.map((c) => (c.starts ? "m" : "d") + c.storage).join(",");
+    const key = cols.map((c) => c.shapeKey).join(",");
     let hit = this.byShape.get(key);
     if (hit === undefined) {
-      const shapes = new Map<string, ColumnShape>(cols.map((c, k) => [this.fields[k], { multi: c.starts !== null, storage: c.storage }]));
+      const shapes = new Map<string, ColumnLayout>(cols.map((c, k) => [this.fields[k], layoutOf(c)]));
       const gen = generate(this.checked, shapes);
       hit = { fn: new Function("C", "n", "out", "K", "R", "F", gen.source) as Predicate, K: gen.constants };
       this.byShape.set(key, hit);
@@ -63,15 +63,27 @@ class Compiled implements CompiledFilter {
   }
 
   get source(): string {
-    const shapes = new Map<string, ColumnShape>(this.fields.map((f) => [f, usualShape(f)]));
+    const shapes = new Map<string, ColumnLayout>(this.fields.map((f) => [f, usualShape(f)]));
     return generate(this.checked, shapes).source;
   }
 }
 
-/** A field's shape when it does not repeat: dense, stored as its type says (pseudo-columns hold JS values). */
-function usualShape(name: string): ColumnShape {
+/** What the generator needs of a column: its storage and the layout and encoding of each level. */
+function layoutOf(c: Column): ColumnLayout {
+  return { multi: c.multi, storage: c.storage, levels: c.levels.map((l) => ({ layout: l.layout, repeat: l.repeat, enc: l.enc.kind })) };
+}
+
+/**
+ * A field's shape for showing the generated code: one level, values by row with a byte of presence each, stored as
+ * its type says (pseudo-columns hold JS values); a field that repeats gets a level for the repeats.
+ */
+function usualShape(name: string): ColumnLayout {
   const e = lookupField(name);
-  return { multi: e?.field.each !== undefined, storage: e ? storageOf(e.field.type) : "any" };
+  const storage = e ? storageOf(e.field.type) : "any";
+  const enc = storage === "any" ? "any" : storage === "fixed16" ? "fixed16" : "num";
+  const levels: ColumnLayout["levels"] = [{ layout: "valid", repeat: false, enc }];
+  const multi = e?.field.each !== undefined;
+  return { multi, storage, levels: multi ? [...levels, { layout: "rows", repeat: true, enc }] : levels };
 }
 
 const memo = new Map<string, Compiled>();

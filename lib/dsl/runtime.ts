@@ -128,17 +128,12 @@ export function nonZero(v: RValue): boolean {
 
 // ---------------------------------------------------------------- column access for the generic path
 
+/** The value in slot s of a level's encoding (bytes kept in the capture file are read back). */
+export { valueAt } from "../decode/level.js";
+
 /** Every value of `col` in frame i (IPv6 slots as 16-byte views). */
 export function colValues(col: Column, i: number): RValue[] {
-  const vals = col.values as ArrayLike<RValue>;
-  const fixed = col.storage === "fixed16";
-  let from: number, to: number;
-  if (col.starts) { from = col.starts[i]; to = col.starts[i + 1]; }
-  else if (col.valid![i] === 1) { from = i; to = i + 1; }
-  else return [];
-  const out: RValue[] = [];
-  for (let k = from; k < to; k++) out.push(fixed ? (col.values as Uint8Array).subarray(k * 16, k * 16 + 16) : vals[k]);
-  return out;
+  return col.all(i);
 }
 
 // ---------------------------------------------------------------- arithmetic

@@ -1,43 +1,60 @@
 // Columns -> Arquero: numbers stay typed arrays (absent = NaN, which Arquero's op.is_valid treats as missing),
 // addresses become their text (interned: a capture has few distinct addresses), repeated fields become arrays.
+// All frames are converted level by level in one pass over each level's occurrences; a subset of rows by lookups.
 
 import * as aq from "arquero";
 import type { Column, Value } from "../decode/column.js";
+import { forEachSlot, valueAt } from "../decode/level.js";
 import { ipv4Text, ipv6Text, macText } from "./address-text.js";
 
 export type ColumnTable = ReturnType<typeof aq.table>;
 
 /** Arquero column data for frames `rows` (all frames when omitted). Contract: does not modify the column. */
 export function arqueroColumn(col: Column, rows?: Uint32Array): ArrayLike<unknown> {
-  const n = rows ? rows.length : col.n;
-  const at = rows ? (k: number) => rows[k] : (k: number) => k;
   const text = textOf(col);
-  if (col.starts) {
-    const out: unknown[] = new Array(n);
-    for (let k = 0; k < n; k++) {
-      const i = at(k), c = col.count(i);
-      if (c === 0) { out[k] = null; continue; }
-      const vs: unknown[] = [];
-      for (let j = 0; j < c; j++) vs.push(text ? text(col.get(i, j)!) : col.get(i, j));
-      out[k] = vs;
+  const conv = (v: Value): unknown => (text ? text(v) : v instanceof Uint8Array ? v.slice() : v);
+  if (rows) return subset(col, rows, text, conv);
+  const n = col.n, levels = col.levels;
+  if (col.multi) {
+    const out: unknown[] = new Array(n).fill(null);
+    for (const l of levels) {
+      forEachSlot(l, n, (r, s) => {
+        const v = conv(valueAt(l.enc, s));
+        if (out[r] === null) out[r] = [v]; else (out[r] as unknown[]).push(v);
+      });
     }
     return out;
   }
-  const valid = col.valid!;
+  if (text || col.storage === "any" || col.storage === "fixed16") {
+    const out: unknown[] = new Array(n).fill(null);
+    if (levels.length) forEachSlot(levels[0], n, (r, s) => { out[r] = conv(valueAt(levels[0].enc, s)); });
+    return out;
+  }
+  const l = levels[0];
+  if (l && l.layout === "all" && l.enc.kind === "num") return l.enc.data;
+  const out = new Float64Array(n).fill(NaN);
+  if (l) forEachSlot(l, n, (r, s) => { out[r] = valueAt(l.enc, s) as number; });
+  return out;
+}
+
+/** The rows asked for, one lookup each. */
+function subset(col: Column, rows: Uint32Array, text: ((v: Value) => unknown) | null, conv: (v: Value) => unknown): ArrayLike<unknown> {
+  const n = rows.length;
+  if (col.multi) {
+    const out: unknown[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const vs = col.all(rows[k]);
+      out[k] = vs.length === 0 ? null : vs.map(conv);
+    }
+    return out;
+  }
   if (text || col.storage === "any" || col.storage === "fixed16") {
     const out: unknown[] = new Array(n);
-    for (let k = 0; k < n; k++) {
-      const i = at(k);
-      out[k] = valid[i] ? (text ? text(col.get(i)!) : col.get(i)) : null;
-    }
+    for (let k = 0; k < n; k++) { const v = col.get(rows[k]); out[k] = v === undefined ? null : conv(v); }
     return out;
   }
-  const values = col.values as ArrayLike<number>;
-  let complete = true;
-  for (let k = 0; k < n && complete; k++) complete = valid[at(k)] === 1;
-  if (complete && !rows) return values;
   const out = new Float64Array(n);
-  for (let k = 0; k < n; k++) { const i = at(k); out[k] = valid[i] ? values[i] : NaN; }
+  for (let k = 0; k < n; k++) { const v = col.get(rows[k]); out[k] = v === undefined ? NaN : (v as number); }
   return out;
 }
 

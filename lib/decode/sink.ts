@@ -1,0 +1,577 @@
+// Streaming construction of a column: occurrences arrive as (row, value) in row order and go straight into typed
+// storage, never into boxed pairs. Each level starts sparse (rows + values, sized by occurrences) and turns dense
+// (values indexed by row + a presence bitmap) once its occurrences are frequent enough that this is smaller. Values
+// start as one constant and widen only as needed: constant -> bits -> u8 -> u16 -> u32/i32 -> f64. Strings, bytes,
+// MAC and IPv6 addresses are interned into a dictionary (codes widen the same way) unless they hardly repeat, in
+// which case they are kept as they come (bytes concatenated in one buffer, not one object each).
+//
+// Why a class cloned per kind of field (sinkClass): the stores `data[slot] = x` see every typed-array type the
+// fields write; one shared copy of this code would see them all and go megamorphic (slow generic stores), so each
+// plan gets its own copy with its own type feedback. This is why the class is self-contained: it refers to nothing
+// outside itself (constants are const enums, inlined by the compiler; helpers are static methods).
+
+import type { Value } from "./level.js";
+
+/** How a level holds its values while being built. */
+export const enum K { CONST = 0, BITS = 1, U8 = 2, U16 = 3, U32 = 4, I32 = 5, F64 = 6, F16 = 7, JS = 8, BLOB = 9 }
+
+/** What the sink does with an incoming value. */
+export const enum P {
+  /** numbers as they are */
+  NUM = 0,
+  /** strings / bytes interned into `dict` (Value[]) */
+  DICT = 1,
+  /** numbers (MAC addresses) interned into `dictF64` */
+  DICT_F64 = 2,
+  /** 16-byte values (IPv6) interned into `dict16` */
+  DICT_16 = 3,
+  /** strings / bytes kept one by one (the dictionary did not pay) */
+  RAW = 4,
+  /** 16-byte values kept one by one */
+  RAW_16 = 5,
+}
+
+/** One level under construction (see level.ts for the finished form). */
+export interface LevelState {
+  readonly repeat: boolean;
+  /** dense: slot = row, presence in `bits`; else slot = occurrence index, row in `rows`. */
+  dense: boolean;
+  /** dense: rows the arrays have room for (the column's rows, or a growing guess while they are not known). */
+  size: number;
+  rows: Uint32Array;
+  bits: Uint8Array;
+  count: number;
+  kind: K;
+  /** CONST: the value every occurrence has (a code under a dictionary plan). */
+  c: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a typed array of `kind`, or Value[] (JS)
+  data: any;
+  /** BLOB: end offset in data of each slot. */
+  ends: Uint32Array;
+  /** BLOB: bytes used in data. */
+  used: number;
+  /** BLOB: where a slot's bytes are in the capture file (-1: in data), once some are (else empty). */
+  pos: Float64Array;
+  /** BLOB: the length of a slot's bytes in the file. */
+  lens: Uint32Array;
+}
+
+export class Sink {
+  /** Occurrences a sparse level holds before it may turn dense (its density is a guess until then). */
+  static readonly DENSE_AFTER = 1024;
+  /** Dictionaries give up past this many entries (or bytes of entries) when most occurrences were new values. */
+  static readonly DICT_GIVE_UP = 4096;
+  static readonly DICT_GIVE_UP_BYTES = 65536;
+
+  levels: LevelState[] = [];
+  last = -1;
+  cnt = 0;
+  /** Occurrences put so far (in order). */
+  occ = 0;
+  map: Map<unknown, number> | null = null;
+  bmap: Map<string, number> | null = null;
+  dict: Value[] = [];
+  dictF64: Float64Array = new Float64Array(0);
+  dict16: Uint8Array = new Uint8Array(0);
+  dictSize = 0;
+  /** Bytes of the string / bytes entries of `dict`. */
+  dictBytes = 0;
+  /** The row a MultiGetter's values go to (emit). */
+  frame = 0;
+  /** Receives a MultiGetter's values for row `frame`; part of the class so that its call to put stays monomorphic. */
+  readonly emit = (v: Value): void => { this.put(this.frame, v); };
+  /** The capture file: bytes found in it (putAt) are kept as their place there. */
+  source: { read(pos: number, len: number, into: Uint8Array, at: number): number } | null = null;
+  /** Occurrences that came out of row order, in arrival order (rebuilt at finish; see finishSink). */
+  lateRows: number[] | null = null;
+  lateVals: Value[] | null = null;
+
+  /**
+   * @param n rows of the column, or 0 when not known yet (dense levels then grow as rows come; see growDense)
+   * @param plan P
+   * @param minKind the narrowest array kind once values differ (K.F64 for doubles, whose -0 and fractions matter)
+   * @param blob raw values are bytes: keep them in one buffer
+   */
+  constructor(readonly n: number, public plan: P, public minKind: K, readonly blob: boolean) {
+    if (plan === P.DICT || plan === P.DICT_F64 || plan === P.DICT_16) this.map = new Map();
+    if (plan === P.DICT) this.bmap = new Map();
+  }
+
+  /** Appends one occurrence of row r. Rows should come in non-decreasing order; others are handled, slowly. */
+  put(r: number, v: Value): void {
+    // The common case first: a number for the next occurrence of a row, to a single level whose encoding holds it
+    // (the same constant, a bit, or a fitting array) and whose arrays have room: dense, or sparse with a free slot.
+    if (this.plan === P.NUM && this.lateRows === null) {
+      const j = r > this.last ? 0 : r === this.last && this.cnt < 3 ? this.cnt + 1 : -1;
+      if (j >= 0 && j < this.levels.length) {
+        const L = this.levels[j], k = L.kind, x = v as number;
+        if (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x)) {
+          let slot = -1;
+          if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
+          else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
+          if (slot >= 0) {
+            this.last = r;
+            this.cnt = j;
+            this.occ++;
+            if (k === K.BITS) { if (x === 1) L.data[slot >>> 3] |= 1 << (slot & 7); }
+            else if (k !== K.CONST) L.data[slot] = x;
+            L.count++;
+            return;
+          }
+        }
+      }
+    }
+    this.putSlow(r, v);
+  }
+
+  putSlow(r: number, v: Value): void {
+    const L = this.level(r, v);
+    if (L === null) return;
+    this.occ++;
+    switch (this.plan) {
+      case P.NUM: this.putNum(L, r, v as number); return;
+      case P.DICT: {
+        const c = this.code(v);
+        if (c >= 0) this.putNum(L, r, c);
+        else this.putRaw(L, r, v);
+        return;
+      }
+      case P.DICT_F64: {
+        const c = this.codeF64(v as number);
+        if (c >= 0) this.putNum(L, r, c);
+        else this.putNum(L, r, v as number);
+        return;
+      }
+      case P.DICT_16: {
+        const c = this.code16(v as Uint8Array);
+        if (c >= 0) this.putNum(L, r, c);
+        else this.put16(L, r, v as Uint8Array);
+        return;
+      }
+      case P.RAW: this.putRaw(L, r, v); return;
+      case P.RAW_16: this.put16(L, r, v as Uint8Array); return;
+    }
+  }
+
+  /**
+   * Like put, for a value read from the bytes of a layer ending at buf[end], buf being the file's bytes from position
+   * base: raw bytes equal to the layer's last bytes are kept as their place in the file (see file-bytes.ts).
+   */
+  putAt(r: number, v: Value, buf: Uint8Array, end: number, base: number): void {
+    if (this.plan !== P.RAW || this.source === null || !(v instanceof Uint8Array) || v.length < 32 || !Sink.isTail(buf, end, v)) {
+      this.put(r, v);
+      return;
+    }
+    const L = this.level(r, v);
+    if (L === null) return;
+    this.occ++;
+    if (L.kind !== K.BLOB) { this.putRaw(L, r, v); return; }
+    if (L.count === L.rows.length) this.grow(L, r);
+    const s = L.count;
+    L.rows[s] = r;
+    if (L.pos.length < L.rows.length) {
+      const p = new Float64Array(L.rows.length).fill(-1), q = new Uint32Array(L.rows.length);
+      p.set(L.pos);
+      q.set(L.lens);
+      L.pos = p;
+      L.lens = q;
+    }
+    L.pos[s] = base + end - v.length;
+    L.lens[s] = v.length;
+    if (s >= L.ends.length) { const e = new Uint32Array(Math.max(16, s * 2)); e.set(L.ends); L.ends = e; }
+    L.ends[s] = L.used;
+    L.count = s + 1;
+  }
+
+  /** True when v equals buf[end - v.length, end). */
+  static isTail(buf: Uint8Array, end: number, v: Uint8Array): boolean {
+    const at = end - v.length;
+    if (at < 0 || end > buf.length) return false;
+    for (let k = 0; k < v.length; k++) if (buf[at + k] !== v[k]) return false;
+    return true;
+  }
+
+  /** The level occurrence r goes to (row order), or null when it came out of order (kept aside). */
+  level(r: number, v: Value): LevelState | null {
+    let j: number;
+    if (r === this.last && this.lateRows === null) {
+      j = ++this.cnt;
+      if (j > 4 /* MAX_SINGLE */) j = 4;
+    } else if (r > this.last && this.lateRows === null) {
+      this.last = r;
+      this.cnt = j = 0;
+    } else {
+      this.late(r, v);
+      return null;
+    }
+    return j < this.levels.length ? this.levels[j] : this.addLevel(j);
+  }
+
+  late(r: number, v: Value): void {
+    if (this.lateRows === null) { this.lateRows = []; this.lateVals = []; }
+    this.lateRows.push(r);
+    this.lateVals!.push(v instanceof Uint8Array ? v.slice() : v);
+  }
+
+  addLevel(j: number): LevelState {
+    const raw = this.plan === P.RAW;
+    const L: LevelState = {
+      repeat: j === 4 /* MAX_SINGLE */, dense: false, size: 0, rows: new Uint32Array(16), bits: new Uint8Array(0), count: 0,
+      kind: raw ? (this.blob ? K.BLOB : K.JS) : this.plan === P.RAW_16 ? K.F16 : K.CONST, c: 0,
+      data: raw ? (this.blob ? new Uint8Array(256) : []) : this.plan === P.RAW_16 ? new Uint8Array(256) : null,
+      ends: raw && this.blob ? new Uint32Array(16) : new Uint32Array(0), used: 0, pos: new Float64Array(0), lens: new Uint32Array(0),
+    };
+    this.levels.push(L);
+    return L;
+  }
+
+  // ------------------------------------------------------------------ numbers (and dictionary codes)
+
+  putNum(L: LevelState, r: number, x: number): void {
+    if (!L.dense && L.count === L.rows.length) this.grow(L, r);
+    if (L.dense && r >= L.size) this.growDense(L, r);
+    let s: number;
+    if (L.dense) { s = r; L.bits[r >>> 3] |= 1 << (r & 7); } else { s = L.count; L.rows[s] = r; }
+    let k = L.kind;
+    if (k === K.CONST) {
+      if (L.count === 0) { L.c = x; L.count = 1; return; }
+      if (x === L.c && (x !== 0 || 1 / x === 1 / L.c)) { L.count++; return; }
+      k = this.materialize(L, x);
+    } else if (!Sink.fits(k, x)) k = this.widen(L, x);
+    if (k === K.BITS) { if (x !== 0) L.data[s >>> 3] |= 1 << (s & 7); } else L.data[s] = x;
+    L.count++;
+  }
+
+  static fits(k: K, x: number): boolean {
+    switch (k) {
+      case K.BITS: return x === 0 || x === 1;
+      case K.U8: return (x & 0xff) === x;
+      case K.U16: return (x & 0xffff) === x;
+      case K.U32: return x >>> 0 === x;
+      case K.I32: return (x | 0) === x;
+      default: return true;
+    }
+  }
+
+  /** The narrowest kind holding x. */
+  static kindOf(x: number): K {
+    if (x === 0 || x === 1) return Object.is(x, -0) ? K.F64 : K.BITS;
+    if ((x & 0xff) === x) return K.U8;
+    if ((x & 0xffff) === x) return K.U16;
+    if (x >>> 0 === x) return K.U32;
+    if ((x | 0) === x) return K.I32;
+    return K.F64;
+  }
+
+  /** The narrowest kind holding the values of both kinds (u32 and i32 together need f64). */
+  static join(a: K, b: K): K {
+    const hi = a > b ? a : b, lo = a > b ? b : a;
+    return hi === K.I32 && lo === K.U32 ? K.F64 : hi;
+  }
+
+  static alloc(k: K, slots: number): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
+    switch (k) {
+      case K.BITS: return new Uint8Array((slots + 7) >>> 3);
+      case K.U8: return new Uint8Array(slots);
+      case K.U16: return new Uint16Array(slots);
+      case K.U32: return new Uint32Array(slots);
+      case K.I32: return new Int32Array(slots);
+      case K.F16: return new Uint8Array(slots * 16);
+      default: return new Float64Array(slots);
+    }
+  }
+
+  /** Slots a level's arrays have room for. */
+  cap(L: LevelState): number {
+    return L.dense ? L.size : L.rows.length;
+  }
+
+  /** A CONST level meets a second value: gives it an array holding the constant in every filled slot. */
+  materialize(L: LevelState, x: number): K {
+    const k = Sink.join(this.minKind, Sink.join(Sink.kindOf(L.c), Sink.kindOf(x)));
+    const d = Sink.alloc(k, this.cap(L)), c = L.c;
+    if (c !== 0 || Object.is(c, -0)) {
+      if (!L.dense) {
+        if (k === K.BITS) for (let s = 0; s < L.count; s++) d[s >>> 3] |= 1 << (s & 7);
+        else d.fill(c, 0, L.count);
+      } else {
+        // Every row present so far except r (being written) holds c: the bitmap, minus the current row.
+        const b = L.bits, last = this.last;
+        for (let byte = 0; byte < b.length; byte++) {
+          let m = b[byte];
+          while (m !== 0) {
+            const s = byte * 8 + (31 - Math.clz32(m & -m));
+            m &= m - 1;
+            if (s === last) continue;
+            if (k === K.BITS) d[s >>> 3] |= 1 << (s & 7); else d[s] = c;
+          }
+        }
+      }
+    }
+    L.data = d;
+    L.kind = k;
+    return k;
+  }
+
+  /** A value does not fit the level's array: copies it into the narrowest kind that holds both. */
+  widen(L: LevelState, x: number): K {
+    const k = Sink.join(L.kind, Sink.kindOf(x)), slots = this.cap(L);
+    const d = Sink.alloc(k, slots), old = L.data as Uint8Array;
+    if (L.kind === K.BITS) {
+      const used = L.dense ? slots : L.count;
+      for (let s = 0; s < used; s++) d[s] = (old[s >>> 3] >>> (s & 7)) & 1;
+    } else d.set(old as never);
+    L.data = d;
+    L.kind = k;
+    return k;
+  }
+
+  /** Bytes a value takes in a level of kind k (what decides sparse versus dense). */
+  static width(k: K): number {
+    switch (k) {
+      case K.CONST: return 0;
+      case K.BITS: return 0.125;
+      case K.U8: return 1;
+      case K.U16: return 2;
+      case K.U32: case K.I32: return 4;
+      case K.F16: return 16;
+      default: return 8;
+    }
+  }
+
+  /** A sparse level is full: turns dense when that is smaller at the density seen so far, else doubles. */
+  grow(L: LevelState, r: number): void {
+    const m = L.count, w = Sink.width(L.kind);
+    if (!L.repeat && L.kind !== K.JS && L.kind !== K.BLOB && m >= Sink.DENSE_AFTER && m * (4 + w) > (r + 1) * (w + 0.125)) {
+      this.densify(L);
+      return;
+    }
+    const cap = Math.max(16, m * 2);
+    const rows = new Uint32Array(cap);
+    rows.set(L.rows);
+    L.rows = rows;
+    switch (L.kind) {
+      case K.CONST: case K.JS: break;
+      case K.BLOB: {
+        const e = new Uint32Array(cap);
+        e.set(L.ends);
+        L.ends = e;
+        if (L.pos.length > 0) {
+          const p = new Float64Array(cap).fill(-1), q = new Uint32Array(cap);
+          p.set(L.pos);
+          q.set(L.lens);
+          L.pos = p;
+          L.lens = q;
+        }
+        break;
+      }
+      default: { const d = Sink.alloc(L.kind, cap); d.set(L.data); L.data = d; }
+    }
+  }
+
+  /** Sparse -> dense: values move to their rows, presence to a bitmap. */
+  densify(L: LevelState): void {
+    // Room for every row when their number is known, else for twice the rows seen so far (growDense adds more).
+    const n = this.n > 0 ? this.n : Math.max(1024, 2 * (L.rows[L.count - 1] + 1)), m = L.count, rows = L.rows, k = L.kind, old = L.data;
+    const bits = new Uint8Array((n + 7) >>> 3);
+    const d = k === K.CONST ? null : Sink.alloc(k, n);
+    for (let s = 0; s < m; s++) {
+      const r = rows[s];
+      bits[r >>> 3] |= 1 << (r & 7);
+      if (k === K.CONST) continue;
+      if (k === K.BITS) { if ((old[s >>> 3] >>> (s & 7)) & 1) d![r >>> 3] |= 1 << (r & 7); }
+      else if (k === K.F16) d!.set((old as Uint8Array).subarray(s * 16, s * 16 + 16), r * 16);
+      else d![r] = old[s];
+    }
+    L.dense = true;
+    L.size = n;
+    L.bits = bits;
+    L.rows = new Uint32Array(0);
+    L.data = d;
+  }
+
+  /** A dense level of a sink that does not know its rows meets row r past its arrays: doubles them. */
+  growDense(L: LevelState, r: number): void {
+    const size = Math.max(2 * L.size, r + 1), bits = new Uint8Array((size + 7) >>> 3);
+    bits.set(L.bits);
+    L.bits = bits;
+    if (L.kind !== K.CONST) {
+      const d = Sink.alloc(L.kind, size);
+      d.set(L.data);
+      L.data = d;
+    }
+    L.size = size;
+  }
+
+  // ------------------------------------------------------------------ dictionaries
+
+  /** The code of a string or bytes value, or -1 once the dictionary has been given up. */
+  code(v: Value): number {
+    if (this.plan !== P.DICT) return -1;
+    let key: unknown = v, m = this.map!;
+    if (typeof v === "object") { key = Sink.key(v); m = this.bmap!; }
+    const c = m.get(key);
+    if (c !== undefined) return c;
+    if (this.giveUp()) return -1;
+    m.set(key, this.dictSize);
+    this.dict.push(typeof v === "object" ? v.slice() : v);
+    this.dictBytes += typeof v === "object" ? v.length : typeof v === "string" ? 2 * v.length : 8;
+    return this.dictSize++;
+  }
+
+  codeF64(v: number): number {
+    if (this.plan !== P.DICT_F64) return -1;
+    const m = this.map!, c = m.get(v);
+    if (c !== undefined) return c;
+    if (this.giveUp()) return -1;
+    if (this.dictSize === this.dictF64.length) {
+      const d = new Float64Array(Math.max(64, this.dictSize * 2));
+      d.set(this.dictF64);
+      this.dictF64 = d;
+    }
+    m.set(v, this.dictSize);
+    this.dictF64[this.dictSize] = v;
+    return this.dictSize++;
+  }
+
+  code16(v: Uint8Array): number {
+    if (this.plan !== P.DICT_16) return -1;
+    const key = Sink.key(v), m = this.map!, c = m.get(key);
+    if (c !== undefined) return c;
+    if (this.giveUp()) return -1;
+    if (this.dictSize * 16 === this.dict16.length) {
+      const d = new Uint8Array(Math.max(1024, this.dict16.length * 2));
+      d.set(this.dict16);
+      this.dict16 = d;
+    }
+    m.set(key, this.dictSize);
+    this.dict16.set(v.subarray(0, 16), this.dictSize * 16);
+    return this.dictSize++;
+  }
+
+  /** Bytes as a string key (one char a byte). */
+  static key(b: Uint8Array): string {
+    if (b.length <= 1024) return String.fromCharCode.apply(null, b as unknown as number[]);
+    let s = "";
+    for (let k = 0; k < b.length; k += 1024) s += String.fromCharCode.apply(null, b.subarray(k, k + 1024) as unknown as number[]);
+    return s;
+  }
+
+  /** True (after switching every level to raw values) when the dictionary holds mostly values seen once. */
+  giveUp(): boolean {
+    if ((this.dictSize < Sink.DICT_GIVE_UP && this.dictBytes < Sink.DICT_GIVE_UP_BYTES) || this.dictSize * 2 <= this.occ) return false;
+    for (const L of this.levels) this.unDict(L);
+    this.plan = this.plan === P.DICT ? P.RAW : this.plan === P.DICT_16 ? P.RAW_16 : P.NUM;
+    if (this.plan === P.NUM) this.minKind = K.BITS;
+    this.map = this.bmap = null;
+    this.dict = [];
+    this.dictF64 = new Float64Array(0);
+    this.dict16 = new Uint8Array(0);
+    return true;
+  }
+
+  /** Replaces a level's codes by the values they stand for. */
+  unDict(L: LevelState): void {
+    const slots = this.cap(L), m = L.count;
+    const codeAt = (s: number): number => (L.kind === K.CONST ? L.c : L.data[s]);
+    if (this.plan === P.DICT_F64) {
+      if (L.kind === K.CONST) { L.c = this.dictF64[L.c]; return; }
+      const d = new Float64Array(slots);
+      const used = L.dense ? slots : m;
+      for (let s = 0; s < used; s++) d[s] = this.dictF64[L.data[s]];
+      L.data = d;
+      L.kind = K.F64;
+      return;
+    }
+    if (this.plan === P.DICT_16) {
+      const d = new Uint8Array(slots * 16), used = L.dense ? slots : m;
+      const present = (s: number) => !L.dense || (L.bits[s >>> 3] >>> (s & 7)) & 1;
+      for (let s = 0; s < used; s++) if (present(s)) { const c = codeAt(s); d.set(this.dict16.subarray(c * 16, c * 16 + 16), s * 16); }
+      L.data = d;
+      L.kind = K.F16;
+      return;
+    }
+    // Strings and bytes: raw values are sparse only (rows + values), so a dense level goes back to rows first.
+    const rows: number[] = [], codes: number[] = [];
+    if (L.dense) {
+      for (let r = 0; r < L.size; r++) if ((L.bits[r >>> 3] >>> (r & 7)) & 1) { rows.push(r); codes.push(codeAt(r)); }
+    } else for (let s = 0; s < m; s++) { rows.push(L.rows[s]); codes.push(codeAt(s)); }
+    const cap = Math.max(16, rows.length * 2);
+    L.dense = false;
+    L.size = 0;
+    L.bits = new Uint8Array(0);
+    L.rows = new Uint32Array(cap);
+    L.rows.set(rows);
+    L.count = 0;
+    L.kind = this.blob ? K.BLOB : K.JS;
+    L.data = this.blob ? new Uint8Array(256) : [];
+    L.ends = this.blob ? new Uint32Array(cap) : new Uint32Array(0);
+    L.used = 0;
+    for (let s = 0; s < rows.length; s++) this.store(L, s, this.dict[codes[s]]);
+    L.count = rows.length;
+  }
+
+  // ------------------------------------------------------------------ raw strings / bytes / IPv6
+
+  putRaw(L: LevelState, r: number, v: Value): void {
+    if (L.count === L.rows.length) this.grow(L, r);
+    const s = L.count;
+    L.rows[s] = r;
+    this.store(L, s, v);
+    L.count = s + 1;
+  }
+
+  /** Writes a raw value into slot s (BLOB for bytes; a value that is no bytes turns the level into JS values). */
+  store(L: LevelState, s: number, v: Value): void {
+    if (L.kind === K.BLOB) {
+      if (v instanceof Uint8Array) {
+        const need = L.used + v.length;
+        if (need > L.data.length) {
+          const d = new Uint8Array(Math.max(need, L.data.length * 2));
+          d.set(L.data.subarray(0, L.used));
+          L.data = d;
+        }
+        L.data.set(v, L.used);
+        L.used = need;
+        if (s >= L.ends.length) { const e = new Uint32Array(Math.max(16, s * 2)); e.set(L.ends); L.ends = e; }
+        L.ends[s] = need;
+        return;
+      }
+      const vals: Value[] = [];
+      for (let k = 0; k < s; k++) {
+        if (k < L.pos.length && L.pos[k] >= 0) {
+          const b = new Uint8Array(L.lens[k]);
+          this.source!.read(L.pos[k], L.lens[k], b, 0);
+          vals.push(b);
+        } else vals.push(L.data.slice(k === 0 ? 0 : L.ends[k - 1], L.ends[k]));
+      }
+      L.kind = K.JS;
+      L.pos = new Float64Array(0);
+      L.data = vals;
+      L.ends = new Uint32Array(0);
+    }
+    L.data[s] = v;
+  }
+
+  put16(L: LevelState, r: number, v: Uint8Array): void {
+    if (!L.dense && L.count === L.rows.length) this.grow(L, r);
+    if (L.dense && r >= L.size) this.growDense(L, r);
+    let s: number;
+    if (L.dense) { s = r; L.bits[r >>> 3] |= 1 << (r & 7); } else { s = L.count; L.rows[s] = r; }
+    (L.data as Uint8Array).set(v.subarray(0, 16), s * 16);
+    L.count++;
+  }
+}
+
+const clones = new Map<string, typeof Sink>();
+
+/** A copy of the Sink class of its own (see the top of this file), one per kind of field. */
+export function sinkClass(kind: string): typeof Sink {
+  let c = clones.get(kind);
+  if (c === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh copy of the class is the point (see top).
+    c = new Function(`"use strict"; return (${Sink.toString()});`)() as typeof Sink;
+    clones.set(kind, c);
+  }
+  return c;
+}
