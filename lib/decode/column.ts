@@ -136,13 +136,22 @@ export class Column {
     const out: NumArray | Value[] = st === "fixed16" ? new Uint8Array(size * 16) : st === "any" ? new Array<Value>(size)
       : st === "u8" ? new Uint8Array(size) : st === "u16" ? new Uint16Array(size) : st === "u32" ? new Uint32Array(size)
       : st === "i32" ? new Int32Array(size) : new Float64Array(size);
-    let k = 0;
+    let k = 0, fits = true;
     this.forEach((r, v) => {
       const at = multi ? k++ : r;
       if (st === "fixed16") (out as Uint8Array).set(v as Uint8Array, at * 16);
-      else (out as Value[])[at] = v;
+      else {
+        (out as Value[])[at] = v;
+        // A value wider than the declared type (tshark shows coap.opt.uri_port, a uint16, as 4294967295 when the
+        // option is 4 bytes long) must not wrap: such a column reads back as doubles.
+        if (st !== "any" && (out as NumArray)[at] !== v) fits = false;
+      }
     });
-    return out;
+    if (fits || st === "any" || st === "fixed16") return out;
+    const wide = new Float64Array(size);
+    k = 0;
+    this.forEach((r, v) => { wide[multi ? k++ : r] = v as number; });
+    return wide;
   }
 }
 
