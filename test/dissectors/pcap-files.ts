@@ -44,7 +44,10 @@ export function captureInNetns(dir: string, sender: string, name: string, timeou
   const script = path.join(dir, "sender.py"), file = path.join(dir, name);
   fs.writeFileSync(script, sender);
   const shell = `ip link set lo up && ip link set lo mtu 1280 && { tcpdump -U -i lo -w '${file}' 2>'${dir}/tcpdump.err' & TP=$!; } && ` +
-    `for i in $(seq 50); do grep -q listening '${dir}/tcpdump.err' 2>/dev/null && break; sleep 0.1; done; python3 '${script}'; sleep 0.3; kill $TP; wait $TP 2>/dev/null; true`;
+    `for i in $(seq 50); do grep -q listening '${dir}/tcpdump.err' 2>/dev/null && break; sleep 0.1; done; python3 '${script}'; ` +
+    // Stop tcpdump only once the file has stopped growing: on a loaded machine it writes the last packets late.
+    `prev=-1; for i in $(seq 40); do sleep 0.3; s=$(stat -c %s '${file}' 2>/dev/null || echo 0); [ "$s" = "$prev" ] && break; prev=$s; done; ` +
+    `kill $TP; wait $TP 2>/dev/null; true`;
   return new Promise((resolve) => {
     const p = spawn("unshare", ["-n", "sh", "-c", shell], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
