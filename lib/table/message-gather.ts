@@ -49,7 +49,7 @@ function oneSlot(field: FieldDef, col: Column, src: Sources): Column {
     values = out;
   } else {
     // One native widening of the slots, so the loop below reads a single array type.
-    const v = col.values instanceof Float64Array ? col.values : new Float64Array(col.values as NumArray), out = new Float64Array(m);
+    const cv = col.values, v = cv instanceof Float64Array ? cv : new Float64Array(cv as NumArray), out = new Float64Array(m);
     for (let r = 0; r < m; r++) {
       if (start[r + 1] === start[r]) continue;
       const s = slots[start[r]];
@@ -65,12 +65,13 @@ function oneSlot(field: FieldDef, col: Column, src: Sources): Column {
  * frame), the occurrence of its message in the frame, or the frame's only one.
  */
 export function fromFrames(field: FieldDef, col: Column, frames: Uint32Array, kth: Uint32Array | null): Column {
-  const m = frames.length, start = new Uint32Array(m + 1);
+  // Column.starts / values / valid build their arrays on every read (column.ts): read each once.
+  const m = frames.length, start = new Uint32Array(m + 1), cs = col.starts;
   if (kth === null) {
     for (let r = 0; r < m; r++) start[r + 1] = start[r] + col.count(frames[r]);
     const at = new Uint32Array(start[m]);
     for (let r = 0, k = 0; r < m; r++) {
-      const i = frames[r], base = col.starts ? col.starts[i] : i;
+      const i = frames[r], base = cs ? cs[i] : i;
       for (let q = 0, c = col.count(i); q < c; q++) at[k++] = base + q;
     }
     return materialize(field, col, start, at);
@@ -78,7 +79,7 @@ export function fromFrames(field: FieldDef, col: Column, frames: Uint32Array, kt
   const at = new Uint32Array(m);
   let k = 0;
   for (let r = 0; r < m; r++) {
-    const i = frames[r], c = col.count(i), base = col.starts ? col.starts[i] : i;
+    const i = frames[r], c = col.count(i), base = cs ? cs[i] : i;
     if (kth[r] < c) at[k++] = base + kth[r];
     else if (c === 1) at[k++] = base;
     start[r + 1] = k;
@@ -106,7 +107,7 @@ function materialize(field: FieldDef, col: Column, start: Uint32Array, at: Uint3
     values = out;
   } else {
     // One native widening of the source, so the gather loop below reads a single array type.
-    const src = col.values instanceof Float64Array ? col.values : new Float64Array(col.values as NumArray), out = new Float64Array(n);
+    const cv = col.values, src = cv instanceof Float64Array ? cv : new Float64Array(cv as NumArray), out = new Float64Array(n);
     for (let j = 0; j < at.length; j++) out[dest[j]] = src[at[j]];
     values = out;
   }
