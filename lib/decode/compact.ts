@@ -6,7 +6,7 @@ import { storageOf, type FieldDef } from "../dissectors/field.js";
 import { lowerBound, slotOf, valueAt, type Enc, type Level, type NumArray, type Value } from "./level.js";
 import { FileBytes } from "./file-bytes.js";
 import { share } from "./share.js";
-import { K, P, sinkClass, type LevelState, type Sink } from "./sink.js";
+import { K, P, Sink, sinkClass, type LevelState } from "./sink.js";
 
 /** A sink for a field's values, of the copy of the Sink class that suits the field (see sink.ts). n: rows, 0 if unknown. */
 export function newSink(field: FieldDef, n: number): Sink {
@@ -234,7 +234,7 @@ function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null):
     if (valid !== null && valid[i] !== 1) continue;
     const x = a[i];
     if (first) { c = x; first = false; } else if (same && !Object.is(x, c)) same = false;
-    if (k !== K.F64) k = joinKind(k, kindOfNumber(x));
+    if (k !== K.F64) k = Sink.join(k, Sink.kindOf(x));
     if (!same && k === K.F64) break;
   }
   if (same) return { kind: "const", value: c };
@@ -306,20 +306,6 @@ function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint
   const codes = d <= 256 ? new Uint8Array(slots) : new Uint16Array(slots);
   for (let s = 0; s < slots; s++) codes[s] = code(s);
   return { codes, dict: dict.slice(0, d) };
-}
-
-function kindOfNumber(x: number): K {
-  if (x === 0 || x === 1) return Object.is(x, -0) ? K.F64 : K.BITS;
-  if ((x & 0xff) === x) return K.U8;
-  if ((x & 0xffff) === x) return K.U16;
-  if (x >>> 0 === x) return K.U32;
-  if ((x | 0) === x) return K.I32;
-  return K.F64;
-}
-
-function joinKind(a: K, b: K): K {
-  const hi = a > b ? a : b, lo = a > b ? b : a;
-  return hi === K.I32 && lo === K.U32 ? K.F64 : hi;
 }
 
 /** The kind an existing array already is (its narrowing is pointless when no narrower kind holds the values). */
