@@ -215,20 +215,14 @@ export const tcp: Dissector = {
       return null;
     }
     if (!quoted && rep < hl) ctx.malformed("tcp", "short segment: the IP payload is shorter than the TCP header");
-    if (s === TCP_NO_STREAM) {
-      if (end - o < hl && !inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
-      return null;
-    }
-    const d = (aux & AUX_DIR) !== 0 ? 1 : 0;
-    streams.learnServerPort(s, fl, sport, dport);
-    if (!follow) {
-      if (end - o < hl && !inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
-      return null;
-    }
-    const ack = u32(b, o + ACK);
+    const cut = end - o < hl;
+    if (cut && !inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
+    if (s !== TCP_NO_STREAM) streams.learnServerPort(s, fl, sport, dport);
+    // Without a wanted payload dissector (s is numbered whenever one is) nothing more is done for this segment.
+    if (!follow) return null;
+    const d = (aux & AUX_DIR) !== 0 ? 1 : 0, ack = u32(b, o + ACK);
     seqs.header(s, d, f, ctx.time, fl);
-    if (end - o < hl) {
-      if (!inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
+    if (cut) {
       // The payload was on the wire but is not in the file: the reassembler counts it as lost bytes.
       const cut = portDissector(ctx, s, sport, dport);
       if (isStreamDissector(cut) && !quoted) reassemble(ctx, s, d, seq, ack, fl & 0xff, b, end, end, Math.max(rep - hl, 0), cut);
