@@ -59,8 +59,12 @@ class Located {
   aux = new Uint32Array(0);
   row = new Uint32Array(0);
 
-  /** Layers [from, to) whose proto is below `protos`, by proto (a counting sort), located in `chunk`. */
-  fill(lt: LayerTable, from: number, to: number, protos: number, offset: Float64Array, base: number, rowOf: Uint32Array | null): void {
+  /**
+   * Layers [from, to) whose proto is below `protos`, by proto (a counting sort), located in `chunk`; layer `from` is
+   * the first of frame `first` or of a later one (frames before `first` are not looked at: during a pass, frameStart
+   * is filled only up to the frame being dissected).
+   */
+  fill(lt: LayerTable, from: number, to: number, first: number, protos: number, offset: Float64Array, base: number, rowOf: Uint32Array | null): void {
     const starts = new Uint32Array(protos + 1), proto = lt.proto;
     for (let l = from; l < to; l++) if (proto[l] < protos) starts[proto[l] + 1]++;
     for (let p = 0; p < protos; p++) starts[p + 1] += starts[p];
@@ -70,16 +74,22 @@ class Located {
       this.buf = new Uint32Array(cap); this.off = new Uint32Array(cap); this.end = new Uint32Array(cap);
       this.rep = new Uint32Array(cap); this.aux = new Uint32Array(cap); this.row = new Uint32Array(cap);
     }
-    const fill = starts.slice(0, protos), { frame, buf, off, end, rep, aux } = lt;
+    const fill = starts.slice(0, protos), { off16, end16, aux, oddBits, sideBits, frameStart, layerFrame } = lt;
+    // The frame of each layer: listed by a table of chosen layers, else found by moving along frameStart.
+    let f = first, next = layerFrame === null ? frameStart[f + 1] : 0;
     for (let l = from; l < to; l++) {
+      if (layerFrame === null) { while (next <= l) next = frameStart[++f + 1]; } else f = layerFrame[l];
       const p = proto[l];
       if (p >= protos) continue;
-      const k = fill[p]++, f = frame[l], t = buf[l];
+      const k = fill[p]++;
+      let o = off16[l], e = end16[l], r = e - o;
+      if ((oddBits[l >>> 3] >>> (l & 7)) & 1) { o = lt.offOf(l); e = lt.endOf(l); r = lt.repOf(l); }
+      const t = (sideBits[l >>> 3] >>> (l & 7)) & 1 ? lt.bufOf(l) : 0;
       const fo = t === 0 ? offset[f] - base : 0;
       this.buf[k] = t;
-      this.off[k] = fo + off[l];
-      this.end[k] = fo + end[l];
-      this.rep[k] = rep[l];
+      this.off[k] = fo + o;
+      this.end[k] = fo + e;
+      this.rep[k] = r;
       this.aux[k] = aux[l];
       this.row[k] = rowOf === null ? f : rowOf[l];
     }
@@ -165,7 +175,7 @@ export class Extraction {
   run(file: CaptureFile, layers: LayerTable, chunk: Chunk, from: number, to: number): void {
     if (this.sinks.length === 0 || to <= from) return;
     const at = this.located;
-    at.fill(layers, from, to, this.protos, file.index.offset, chunk.base, this.rowOf);
+    at.fill(layers, from, to, chunk.first, this.protos, file.index.offset, chunk.base, this.rowOf);
     const starts = at.starts;
     for (const g of this.groups) {
       const lo = starts[g.proto], hi = starts[g.proto + 1];

@@ -42,7 +42,7 @@ class Pass implements DissectContext {
 
   layer(d: Dissector, o: number, end: number, rep: number, aux = 0): number {
     const base = this.bufTag === 0 ? this.frameBase : 0;
-    return this.layers.push(this.frame, d.id!, o - base, end - base, rep, aux, this.bufTag);
+    return this.layers.push(d.id!, o - base, end - base, rep, aux, this.bufTag);
   }
 
   malformed(proto: string, reason: string): void {
@@ -108,6 +108,9 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
     }
     onChunk?.(chunk, layers, firstLayer, layers.count);
   }
+  // What the dissectors kept across frames (conversation tables, sequence state, reassembly) is in the layers' aux
+  // now, and nothing reads it after the pass: forget it, rather than hold tens of MB until the next pass.
+  for (const d of dissectors) d.reset?.();
   layers.trim();
   return layers;
 }

@@ -6,7 +6,7 @@
 // read from coap's own columns.
 
 import { Column, ColumnBuilder } from "../decode/column.js";
-import type { LayerTable } from "../decode/layer-table.js";
+import { FrameCursor, type LayerTable } from "../decode/layer-table.js";
 import type { DeriveSource, FieldDef, FieldType } from "./field.js";
 import { EndpointTable } from "./transport-endpoints.js";
 import { secondsBetween } from "./transport-scan.js";
@@ -66,9 +66,10 @@ function coapDerived(src: DeriveSource): Map<string, Column> {
   const convs = new Map<number, Map<string, Transaction>>();
   const open = new Map<number, Map<number, Reassembly>>();
   let prev = -1;
+  const at = new FrameCursor(layers);
   for (let l = 0; l < layers.count; l++) {
     if (layers.proto[l] !== id) continue;
-    const f = layers.frame[l], aux = layers.aux[l];
+    const f = at.at(l), aux = layers.aux[l];
     if (f === prev || !(aux & TRACKED)) continue;
     prev = f;
     const c = code.has(f) ? (code.get(f) as number) : 0, cls = c >> 5, ty = type.has(f) ? (type.get(f) as number) : 0;

@@ -7,6 +7,7 @@
 // ipv6.fragment* columns can be derived later from the layer table alone.
 
 import { Column, ColumnBuilder } from "../decode/column.js";
+import { FrameCursor } from "../decode/layer-table.js";
 import type { DeriveSource, FieldDef } from "./field.js";
 import { copy } from "./bytes.js";
 
@@ -117,11 +118,13 @@ export function reassemblyField(def: Omit<FieldDef, "derive">, proto: string, pa
 
 function deriveReassembly(field: FieldDef, src: DeriveSource, proto: string, part: ReassemblyPart): Column {
   const layers = src.layers(), id = src.protoId(proto), builder = new ColumnBuilder(field, 16);
+  const at = new FrameCursor(layers);
   for (let l = 0; l + 1 < layers.count; l++) {
     if (layers.proto[l] !== id || (layers.aux[l] & AUX_COMPLETES) === 0) continue;
-    const f = layers.frame[l];
-    if (layers.frame[l + 1] !== f || layers.buf[l + 1] === 0) continue;
-    const buf = layers.side[layers.buf[l + 1] - 1];
+    const f = at.at(l);
+    // The reassembled datagram is the next layer of the same frame, in a buffer of its own.
+    if (l + 1 >= layers.frameStart[f + 1] || layers.bufOf(l + 1) === 0) continue;
+    const buf = layers.side[layers.bufOf(l + 1) - 1];
     switch (part) {
       case "fragment": for (const n of fragmentFrames(buf)) builder.push(f, n); break;
       case "count": builder.push(f, fragmentFrames(buf).length); break;

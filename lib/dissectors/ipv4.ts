@@ -10,6 +10,7 @@ import { ipv4Text } from "../table/address-text.js";
 import { OPTION_FIELDS } from "./ipv4-options.js";
 import { AUX_COMPLETES, AUX_FRAGMENT, FragmentTable, payloadLength, reassemblyField } from "./ipv4-reassembly.js";
 import { netFrame, netReset } from "./net-state.js";
+import { FrameCursor } from "../decode/layer-table.js";
 import { setNetAddresses } from "./pinfo.js";
 import { ColumnBuilder } from "../decode/column.js";
 
@@ -53,9 +54,10 @@ function versionField(def: Omit<FieldDef, "derive">): FieldDef {
     deriveDepth: "headers",
     derive: (src) => {
       const layers = src.layers(), v4 = src.protoId("ip"), v6 = src.protoId("ipv6"), builder = new ColumnBuilder(field, 1024);
+      const at = new FrameCursor(layers);
       for (let l = 0; l < layers.count; l++) {
         const p = layers.proto[l], a = layers.aux[l];
-        if ((p === v4 || p === v6) && (a & AUX_HAS_VERSION) !== 0) builder.push(layers.frame[l], (a >> 4) & 15);
+        if ((p === v4 || p === v6) && (a & AUX_HAS_VERSION) !== 0) builder.push(at.at(l), (a >> 4) & 15);
       }
       return builder.finish(src.file.index.count);
     },

@@ -87,17 +87,17 @@ function deriveTrailer(field: FieldDef, src: DeriveSource, protos: readonly stri
     const aux = layers.aux[l];
     if ((aux & PRESENT) === 0 || !ids.includes(layers.proto[l])) continue;
     if (owner !== -1 && trailerOwner(aux) !== owner) continue;
-    const f = layers.frame[l];
+    const f = layers.frameOf(l), t = layers.bufOf(l);
     let b: Uint8Array;
-    if (layers.buf[l] === 0) {
+    if (t === 0) {
       if (frameOf !== f) {
         frameBuf = new Uint8Array(src.file.index.caplen[f]);
         src.file.source.read(src.file.index.offset[f], frameBuf.length, frameBuf, 0);
         frameOf = f;
       }
       b = frameBuf!;
-    } else b = layers.side[layers.buf[l] - 1];
-    if (!trailerParts(aux, layers.off[l], layers.end[l], layers.rep[l], parts)) continue;
+    } else b = layers.side[t - 1];
+    if (!trailerParts(aux, layers.offOf(l), layers.endOf(l), layers.repOf(l), parts)) continue;
     switch (part) {
       case "padding": if (parts.pad > 0) builder.push(f, copy(b, parts.padStart, parts.pad)); break;
       case "trailer": if (parts.trailerLen > 0) builder.push(f, copy(b, parts.trailerStart, parts.trailerLen)); break;

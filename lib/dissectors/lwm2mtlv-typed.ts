@@ -6,7 +6,7 @@
 // request's) for frames holding an lwm2mtlv layer.
 
 import { Column, ColumnBuilder } from "../decode/column.js";
-import type { LayerTable } from "../decode/layer-table.js";
+import { FrameCursor, type LayerTable } from "../decode/layer-table.js";
 import type { DeriveSource, FieldDef, FieldType } from "./field.js";
 import { OBJECT_NAMES, RESOURCES, findResource, type DataType } from "./lwm2m-resources.js";
 import { RESOURCE, RESOURCE_ARRAY, RESOURCE_INSTANCE, el, walkTlv } from "./lwm2mtlv-walk.js";
@@ -163,9 +163,10 @@ function typedColumns(src: DeriveSource): Map<string, Column> {
   let frame = -1;
   const put: Put = (a, v) => out.get(a)!.push(frame, v);
   let prev = -1;
+  const at = new FrameCursor(layers);
   for (let l = 0; l < layers.count; l++) {
-    if (layers.proto[l] !== id || layers.frame[l] === prev) continue;
-    const f = (prev = layers.frame[l]);
+    if (layers.proto[l] !== id || at.at(l) === prev) continue;
+    const f = (prev = at.at(l));
     const bytes = payload.get(f);
     if (!(bytes instanceof Uint8Array)) continue;
     frame = f;

@@ -9,7 +9,7 @@
 // derived from the layer table after the pass.
 
 import { ColumnBuilder, type Column } from "../decode/column.js";
-import type { LayerTable } from "../decode/layer-table.js";
+import { FrameCursor, type LayerTable } from "../decode/layer-table.js";
 import type { DissectContext, Dissector } from "./dissector.js";
 import { protocolField, type DeriveSource, type FieldDef, type FieldType, type ValueNames } from "./field.js";
 import { AUX_PAIRED, mbtcpRequestFrame, modbusAux } from "./modbus-aux.js";
@@ -145,9 +145,10 @@ function pairs(src: DeriveSource): Map<string, Column> {
   const frameB = new ColumnBuilder(pairing.get("modbus.request_frame")!, 256);
   const timeB = new ColumnBuilder(pairing.get("modbus.response_time")!, 256);
   const id = src.protoId("modbus"), mb = src.protoId("mbtcp");
+  const at = new FrameCursor(layers);
   for (let l = 1; l < layers.count; l++) {
     if (layers.proto[l] !== id || !(layers.aux[l] & AUX_PAIRED) || layers.proto[l - 1] !== mb) continue;
-    const req = mbtcpRequestFrame(layers.aux[l - 1]), f = layers.frame[l];
+    const req = mbtcpRequestFrame(layers.aux[l - 1]), f = at.at(l);
     if (req === 0) continue;
     frameB.push(f, req);
     timeB.push(f, secondsBetween(src, f, req - 1));

@@ -49,8 +49,10 @@ export function tcpConversations(src: DeriveSource): TcpConversation[] {
   const layers = src.layers(), tcpId = src.protoId("tcp"), ip4 = src.protoId("ip"), ip6 = src.protoId("ipv6");
   const out: TcpConversation[] = [];
   const { index } = src.file;
-  const bytesOf = (l: number, chunkBuf: Uint8Array, fo: number): Uint8Array =>
-    layers.buf[l] === 0 ? chunkBuf.subarray(fo + layers.off[l], fo + layers.end[l]) : layers.side[layers.buf[l] - 1].subarray(layers.off[l], layers.end[l]);
+  const bytesOf = (l: number, chunkBuf: Uint8Array, fo: number): Uint8Array => {
+    const t = layers.bufOf(l);
+    return t === 0 ? chunkBuf.subarray(fo + layers.offOf(l), fo + layers.endOf(l)) : layers.side[t - 1].subarray(layers.offOf(l), layers.endOf(l));
+  };
   for (const chunk of frameChunks(src.file)) {
     for (let f = chunk.first; f < chunk.last; f++) {
       const fo = index.offset[f] - chunk.base;
@@ -75,7 +77,7 @@ export function tcpConversations(src: DeriveSource): TcpConversation[] {
           c.a.port = u16(seg, 0);
           c.b.port = u16(seg, 2);
         }
-        count(c, seg, layers.rep[l], index.len[f], f, index.tsSec[f] + index.tsNsec[f] / 1e9, (aux & AUX_DIR) === dirOfA.get(c)! ? 0 : 1);
+        count(c, seg, layers.repOf(l), index.len[f], f, index.tsSec[f] + index.tsNsec[f] / 1e9, (aux & AUX_DIR) === dirOfA.get(c)! ? 0 : 1);
       }
     }
   }

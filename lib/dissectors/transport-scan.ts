@@ -19,14 +19,15 @@ export function scanLayers(src: DeriveSource, proto: string, visit: LayerVisitor
   for (let l = 0; l < layers.count && !any; l++) any = layers.proto[l] === id;
   if (!any) return;
   const { offset } = src.file.index;
-  const { proto: protos, off, end, rep, aux, buf, side, frameStart } = layers;
+  const { proto: protos, aux, side, frameStart } = layers;
   for (const chunk of frameChunks(src.file)) {
     for (let f = chunk.first; f < chunk.last; f++) {
       const fo = offset[f] - chunk.base;
       for (let l = frameStart[f]; l < frameStart[f + 1]; l++) {
         if (protos[l] !== id) continue;
-        if (buf[l] === 0) visit(chunk.buf, fo + off[l], fo + end[l], rep[l], aux[l], f, l);
-        else visit(side[buf[l] - 1], off[l], end[l], rep[l], aux[l], f, l);
+        const t = layers.bufOf(l), o = layers.offOf(l), e = layers.endOf(l), r = layers.repOf(l);
+        if (t === 0) visit(chunk.buf, fo + o, fo + e, r, aux[l], f, l);
+        else visit(side[t - 1], o, e, r, aux[l], f, l);
       }
     }
   }

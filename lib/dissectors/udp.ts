@@ -197,7 +197,7 @@ function streamTimes(def: FieldDef, src: DeriveSource, relative: boolean): Colum
   const firstFrame = new IntVec(256, -1), prevFrame = new IntVec(256, -1);
   for (let l = 0; l < layers.count; l++) {
     if (layers.proto[l] !== id) continue;
-    const a = layers.aux[l], s = udpStreamOf(a), f = layers.frame[l];
+    const a = layers.aux[l], s = udpStreamOf(a), f = layers.frameOf(l);
     if (s === UDP_NO_STREAM) continue;
     firstFrame.ensure(s);
     prevFrame.ensure(s);

@@ -92,7 +92,7 @@ function layerLevel(spec: RawSpec, e: FieldEntry, def: FieldDef, src: DeriveSour
   let frame = 0, target: ColumnBuilder = out;
   const emit = (v: number | string | Uint8Array) => target.push(frame, v);
   const { offset } = src.file.index;
-  const { proto, off, end, rep, aux, buf, side, frameStart } = layers;
+  const { proto, aux, side, frameStart } = layers;
   for (const chunk of frameChunks(src.file)) {
     for (let i = chunk.first; i < chunk.last; i++) {
       const first = frameStart[i], last = frameStart[i + 1];
@@ -104,21 +104,22 @@ function layerLevel(spec: RawSpec, e: FieldEntry, def: FieldDef, src: DeriveSour
         if (proto[l] !== pid) continue;
         ord++;
         if (!inLayers(spec.layers, ord, count)) continue;
-        const base = buf[l] === 0 ? offset[i] - chunk.base : 0;
-        const b = buf[l] === 0 ? chunk.buf : side[buf[l] - 1];
-        const o = base + off[l], e2 = base + end[l];
+        const t = layers.bufOf(l);
+        const base = t === 0 ? offset[i] - chunk.base : 0;
+        const b = t === 0 ? chunk.buf : side[t - 1];
+        const o = base + layers.offOf(l), e2 = base + layers.endOf(l);
         if (sink !== null) {
           const h = headerEnd(layers, l, last, o, e2, base, hdrLen, b);
           if (sink(i, b.subarray(o, h), b.subarray(o, e2))) break;
         } else if (f.type === "protocol") {
           out.push(i, 1);
         } else if (f.get) {
-          const v = f.get(b, o, e2, rep[l], aux[l]);
+          const v = f.get(b, o, e2, layers.repOf(l), aux[l]);
           if (v !== undefined) out.push(i, v);
         } else if (f.each) {
           frame = i;
           target = out;
-          f.each(b, o, e2, rep[l], aux[l], emit);
+          f.each(b, o, e2, layers.repOf(l), aux[l], emit);
         }
       }
     }
@@ -132,11 +133,11 @@ function headerEnd(
   hdrLen: FieldDef["get"] | null, b: Uint8Array,
 ): number {
   if (hdrLen) {
-    const h = hdrLen(b, o, e, t.rep[l], t.aux[l]);
+    const h = hdrLen(b, o, e, t.repOf(l), t.aux[l]);
     if (typeof h === "number" && h > 0) return Math.min(e, o + h);
   }
-  if (l + 1 < last && t.buf[l + 1] === t.buf[l]) {
-    const next = base + t.off[l + 1];
+  if (l + 1 < last && t.bufOf(l + 1) === t.bufOf(l)) {
+    const next = base + t.offOf(l + 1);
     if (next >= o && next <= e) return next;
   }
   return e;

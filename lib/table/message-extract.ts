@@ -36,10 +36,10 @@ export function extractSlots(file: CaptureFile, lt: LayerTable, groups: readonly
   const busy = parts.filter((p) => p.view.count > 0);
   if (busy.length > 0) {
     let first = Infinity, last = -1;
-    for (const p of busy) { first = Math.min(first, p.view.frame[0]); last = Math.max(last, p.view.frame[p.view.count - 1]); }
+    for (const p of busy) { first = Math.min(first, p.view.frameOf(0)); last = Math.max(last, p.view.frameOf(p.view.count - 1)); }
     for (const chunk of frameChunks(file, first, last + 1, EXTRACT_CHUNK)) {
       for (const p of busy) {
-        const lo = p.next, frame = p.view.frame, n = p.view.count;
+        const lo = p.next, frame = p.view.layerFrame!, n = p.view.count;
         let hi = lo;
         while (hi < n && frame[hi] < chunk.last) hi++;
         if (hi > lo) p.ex.run(file, p.view, chunk, lo, hi);
@@ -62,7 +62,7 @@ const PROBE_CHUNK = 256 << 10;
 export function presentAnywhere(file: CaptureFile, lt: LayerTable, field: FieldDef, l0: number): boolean {
   const p = lt.proto, proto = p[l0];
   if (!field.get && !field.each) return true; // a presence field: there whenever its layer is
-  for (const chunk of frameChunks(file, lt.frame[l0], file.index.count, PROBE_CHUNK)) {
+  for (const chunk of frameChunks(file, lt.frameOf(l0), file.index.count, PROBE_CHUNK)) {
     const end = lt.frameStart[chunk.last];
     for (let l = Math.max(l0, lt.frameStart[chunk.first]); l < end; l++) if (p[l] === proto && hasValue(file, lt, chunk, field, l)) return true;
   }
@@ -70,14 +70,14 @@ export function presentAnywhere(file: CaptureFile, lt: LayerTable, field: FieldD
 }
 
 function hasValue(file: CaptureFile, lt: LayerTable, chunk: Chunk, field: FieldDef, l: number): boolean {
-  const t = lt.buf[l];
+  const t = lt.bufOf(l);
   let b: Uint8Array, o: number, e: number;
-  if (t === 0) { const fo = file.index.offset[lt.frame[l]] - chunk.base; b = chunk.buf; o = fo + lt.off[l]; e = fo + lt.end[l]; }
-  else { b = lt.side[t - 1]; o = lt.off[l]; e = lt.end[l]; }
+  if (t === 0) { const fo = file.index.offset[lt.frameOf(l)] - chunk.base; b = chunk.buf; o = fo + lt.offOf(l); e = fo + lt.endOf(l); }
+  else { b = lt.side[t - 1]; o = lt.offOf(l); e = lt.endOf(l); }
   try {
-    if (field.get) return field.get(b, o, e, lt.rep[l], lt.aux[l]) !== undefined;
+    if (field.get) return field.get(b, o, e, lt.repOf(l), lt.aux[l]) !== undefined;
     let seen = false;
-    field.each!(b, o, e, lt.rep[l], lt.aux[l], () => { seen = true; });
+    field.each!(b, o, e, lt.repOf(l), lt.aux[l], () => { seen = true; });
     return seen;
   } catch {
     return false; // as in a column, where a throwing getter leaves the layer without a value

@@ -4,7 +4,7 @@
 // PDU); when it carries none, from the nearest earlier layer of that protocol in the frame (the tcp layer of an MQTT
 // message, shared by every message of the segment). Everything here is computed from the layer table alone.
 
-import { LayerTable } from "../decode/layer-table.js";
+import { FrameCursor, LayerTable } from "../decode/layer-table.js";
 
 /**
  * Where one protocol's fields come from, row by row: `view` holds the distinct source layers (a layer table of their
@@ -28,17 +28,22 @@ export class MessageRows {
 
   /** Rows are the layers of `proto`, in frames that `gate` accepts (every frame without a gate). */
   constructor(readonly lt: LayerTable, readonly proto: number, gate: ((frame: number) => boolean) | null) {
-    const p = lt.proto.subarray(0, lt.count), f = lt.frame;
-    let layer = new Uint32Array(1024), m = 0;
+    const p = lt.proto.subarray(0, lt.count), at = new FrameCursor(lt);
+    let layer = new Uint32Array(1024), frame = new Uint32Array(1024), m = 0;
     // indexOf is a native scan, several times faster over ten million layers than a loop comparing each.
     for (let l = p.indexOf(proto); l >= 0; l = p.indexOf(proto, l + 1)) {
-      if (gate !== null && !gate(f[l])) continue;
-      if (m === layer.length) { const g = new Uint32Array(m * 2); g.set(layer); layer = g; }
-      layer[m++] = l;
+      const f = at.at(l);
+      if (gate !== null && !gate(f)) continue;
+      if (m === layer.length) {
+        const g = new Uint32Array(m * 2), h = new Uint32Array(m * 2);
+        g.set(layer); h.set(frame);
+        layer = g; frame = h;
+      }
+      layer[m] = l;
+      frame[m++] = f;
     }
     this.layer = layer.slice(0, m);
-    this.frame = new Uint32Array(m);
-    for (let r = 0; r < m; r++) this.frame[r] = f[this.layer[r]];
+    this.frame = frame.slice(0, m);
   }
 
   get count(): number { return this.layer.length; }
@@ -56,7 +61,7 @@ export class MessageRows {
     const before = new Uint32Array(g);
     for (let r = 0; r < m; r++) {
       const at = layer[r], f = frame[r], end = fs[f + 1];
-      for (let j = 0; j < g; j++) before[j] = out[j].count;
+      for (let j = 0; j < g; j++) { before[j] = out[j].count; out[j].frame = f; }
       for (let l = at + 1; l < end && p[l] !== self; l++) { const j = p[l] < group.length ? group[p[l]] : -1; if (j >= 0) out[j].add(l); }
       let need = 0;
       for (let j = 0; j < g; j++) {
@@ -108,6 +113,9 @@ class SourcesBuilder {
   private slots: Uint32Array;
   private readonly start: Uint32Array;
   private readonly view: LayerTable;
+  /** The frame of the row being built (the frame of every layer it adds). */
+  frame = 0;
+  private frames: Uint32Array;
   private last = -1;
   private single = true;
 
@@ -116,6 +124,7 @@ class SourcesBuilder {
     this.start = new Uint32Array(m + 1);
     this.view = new LayerTable(0, lt.depth, Math.max(16, m));
     this.view.side = lt.side;
+    this.frames = new Uint32Array(Math.max(16, m));
   }
 
   /**
@@ -127,7 +136,9 @@ class SourcesBuilder {
     const { lt, view } = this;
     if (l < this.last) throw new Error(`message rows: source layer ${l} after ${this.last}`);
     if (l !== this.last) {
-      view.push(lt.frame[l], lt.proto[l], lt.off[l], lt.end[l], lt.rep[l], lt.aux[l], lt.buf[l]);
+      const k = view.copy(lt, l);
+      if (k === this.frames.length) { const grown = new Uint32Array(k * 2); grown.set(this.frames); this.frames = grown; }
+      this.frames[k] = this.frame;
       this.last = l;
     }
     if (this.count === this.slots.length) { const grown = new Uint32Array(this.count * 2); grown.set(this.slots); this.slots = grown; }
@@ -140,6 +151,7 @@ class SourcesBuilder {
   }
 
   finish(): Sources {
+    this.view.layerFrame = this.frames;
     return { proto: this.proto, view: this.view, start: this.start, slots: this.slots.subarray(0, this.count), single: this.single };
   }
 }

@@ -18,8 +18,8 @@ export function naiveMessageTable(cap: Capture, kind: string, opts: MessageOptio
   const d = lookupProtocol(proto)!, self = d.id!, lt = cap.layers();
   const gate = only ? cap.column(only) : null;
   const rows: number[] = [];
-  for (let l = 0; l < lt.count; l++) if (lt.proto[l] === self && (!gate || gate.has(lt.frame[l]))) rows.push(l);
-  const frameOf = (r: number) => lt.frame[rows[r]];
+  for (let l = 0; l < lt.count; l++) if (lt.proto[l] === self && (!gate || gate.has(lt.frameOf(l)))) rows.push(l);
+  const frameOf = (r: number) => lt.frameOf(rows[r]);
 
   /** The values of one field in every layer: a column with one entry per layer. */
   const perLayer = (field: FieldDef, p: number): Column => {
