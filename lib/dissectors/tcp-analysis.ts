@@ -76,7 +76,11 @@ class Vec<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
     d.set(this.data as never);
     this.data = d;
   }
-  reset(): void { this.data.fill(this.fill); }
+  /** Forgets every entry, giving back what the array grew to. */
+  reset(): void {
+    if (this.data.length > 512) this.data = this.make(512);
+    this.data.fill(this.fill);
+  }
 }
 const f64 = (fill = 0) => new Vec(new Float64Array(512), (n) => new Float64Array(n), fill);
 const u32 = (fill = 0) => new Vec(new Uint32Array(512), (n) => new Uint32Array(n), fill);

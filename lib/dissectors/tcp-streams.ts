@@ -47,7 +47,11 @@ class U32Vec {
     d.set(this.data);
     this.data = d;
   }
-  reset(): void { this.data.fill(0); }
+  /** Forgets every entry, giving back what the array grew to. */
+  reset(): void {
+    if (this.data.length > 512) this.data = new Uint32Array(512);
+    else this.data.fill(0);
+  }
 }
 
 /**

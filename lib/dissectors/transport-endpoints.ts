@@ -18,9 +18,12 @@ export class EndpointTable {
   /** Set by lookup(): true when the key was not seen before. */
   created = false;
 
-  /** Forgets every key (a new capture). */
+  /** Forgets every key (a new capture), giving back what the table grew to (a pass over 2 M frames: tens of MB). */
   clear(): void {
-    this.slots.fill(0);
+    if (this.slots.length > 512) {
+      this.keys = new Uint32Array(KEY_WORDS * 256);
+      this.slots = new Int32Array(512);
+    } else this.slots.fill(0);
     this.count = 0;
   }
 
@@ -125,7 +128,7 @@ function hashWords(p: Uint32Array): number {
 /** A growable Int32 array indexed by key or stream id (per-conversation state without objects). */
 export class IntVec {
   data: Int32Array;
-  constructor(capacity = 256, private readonly fill = 0) {
+  constructor(private readonly capacity = 256, private readonly fill = 0) {
     this.data = new Int32Array(capacity).fill(fill);
   }
   /** Makes index i addressable. */
@@ -137,7 +140,9 @@ export class IntVec {
     d.set(this.data);
     this.data = d;
   }
+  /** Forgets every entry, giving back what the array grew to. */
   reset(): void {
-    this.data.fill(this.fill);
+    if (this.data.length > this.capacity) this.data = new Int32Array(this.capacity).fill(this.fill);
+    else this.data.fill(this.fill);
   }
 }
