@@ -24,9 +24,12 @@ import type { LayerTable } from "./layer-table.js";
 import type { Sink } from "./sink.js";
 
 type Loop = (get: unknown, lo: number, hi: number, at: Located, cbuf: Uint8Array, base: number, side: Uint8Array[], sink: Sink) => void;
-type Kind = "get" | "bytes" | "each" | "presence";
+type Kind = "get" | "bytes" | "tail" | "each" | "presence";
 
-const kindOf = (f: FieldDef): Kind => (f.get ? (f.type === "bytes" ? "bytes" : "get") : f.each ? "each" : "presence");
+const kindOf = (f: FieldDef): Kind => (f.get ? (f.type === "bytes" ? (f.tail ? "tail" : "bytes") : "get") : f.each ? "each" : "presence");
+
+/** The function a field's loop calls: its tail finder for "tail" fields, else its getter. */
+const callee = (f: FieldDef) => (kindOf(f) === "tail" ? f.tail : f.get ?? f.each);
 
 /** One field over layers [lo, hi): the recovery path after a getter threw in a protocol loop. */
 function compileLoop(kind: Kind): Loop {
@@ -35,6 +38,9 @@ function compileLoop(kind: Kind): Loop {
     // Bytes that are the tail of a layer in the chunk may be kept as their place in the file (sink.putAt).
     : kind === "bytes" ? `const t = T[k], v = get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k]);
     if (v !== undefined) { if (t === 0) sink.putAt(R[k], v, cbuf, E[k], base); else sink.put(R[k], v); }`
+    // A tail field gives where its bytes start: no copy unless the sink keeps them in memory (sink.putTail).
+    : kind === "tail" ? `const t = T[k], b = t === 0 ? cbuf : side[t - 1], st = get(b, O[k], E[k], P[k], A[k]);
+    if (st !== undefined) sink.putTail(R[k], b, st, E[k], t === 0 ? base : -1);`
     : kind === "each" ? `const t = T[k]; sink.frame = R[k]; get(t === 0 ? cbuf : side[t - 1], O[k], E[k], P[k], A[k], emit);`
     : `sink.put(R[k], 1);`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh function per field is the point (see top).
@@ -109,6 +115,7 @@ function compileProtoLoop(fields: readonly FieldSink[]): ProtoLoop {
     switch (kindOf(f.field)) {
       case "get": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) ${s}.put(r, v);`;
       case "bytes": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) { if (t === 0) ${s}.putAt(r, v, cbuf, e, base); else ${s}.put(r, v); }`;
+      case "tail": return `cur = ${i}; v = ${g}(b, o, e, p, a); if (v !== undefined) ${s}.putTail(r, b, v, e, t === 0 ? base : -1);`;
       case "each": return `cur = ${i}; ${s}.frame = r; ${g}(b, o, e, p, a, ${s}.emit);`;
       case "presence": return `cur = ${i}; ${s}.put(r, 1);`;
     }
@@ -129,7 +136,7 @@ function compileProtoLoop(fields: readonly FieldSink[]): ProtoLoop {
     return false;
   }
 }`);
-  return make(...fields.flatMap((f) => [f.field.get ?? f.field.each, f.sink])) as ProtoLoop;
+  return make(...fields.flatMap((f) => [callee(f.field), f.sink])) as ProtoLoop;
 }
 
 /** One requested field: its sink (and, compiled when first needed, a loop of its own for recovery). */
@@ -196,7 +203,7 @@ export class Extraction {
   private runOne(s: FieldSink, lo: number, hi: number, file: CaptureFile, layers: LayerTable, chunk: Chunk): void {
     if (lo >= hi) return;
     try {
-      s.loop(s.field.get ?? s.field.each, lo, hi, this.located, chunk.buf, chunk.base, layers.side, s.sink);
+      s.loop(callee(s.field), lo, hi, this.located, chunk.buf, chunk.base, layers.side, s.sink);
     } catch (e) {
       layers.problem(chunk.first, `${s.field.abbrev}: extraction error: ${(e as Error).message}`);
     }

@@ -93,6 +93,13 @@ export interface FieldDef {
   /** Layer-local extraction. Exactly one of get / each / derive is set (protocol fields have none). */
   readonly get?: Getter;
   readonly each?: MultiGetter;
+  /**
+   * For a bytes field whose value, when present, is always the layer's bytes from some offset to its end (tcp.payload):
+   * that offset, or undefined when absent. Extraction then keeps a large value as its place in the file without
+   * copying it out first (a payload copied per segment is most of the garbage of a full decode). Must agree with get:
+   * get(b, o, e, rep, aux) equals b.slice(tail(b, o, e, rep, aux), e).
+   */
+  readonly tail?: (b: Uint8Array, o: number, e: number, rep: number, aux: number) => number | undefined;
   /** Whole-capture computation from the frame index, the layer table or other columns (frame.time_delta, tcp.seq). */
   readonly derive?: (src: DeriveSource) => Column;
   /**

@@ -135,6 +135,7 @@ export const FIELDS: readonly FieldDef[] = [
   {
     abbrev: "tcp.payload", name: "TCP payload", type: "bytes", description: "Captured bytes after the header (not on RST segments)",
     get: (b, o, e) => (hasPayload(b, o, e) ? copy(b, o + hdrLen(b, o), e - o - hdrLen(b, o)) : undefined),
+    tail: (b, o, e) => (hasPayload(b, o, e) ? o + hdrLen(b, o) : undefined),
   },
   ...DERIVED_FIELDS,
   expert("tcp.connection.syn", "Connection establish request (SYN)", (fl) => (fl & (TH_SYN | TH_ACK)) === TH_SYN),

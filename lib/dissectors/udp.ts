@@ -84,6 +84,7 @@ export const FIELDS: readonly FieldDef[] = [
   {
     abbrev: "udp.payload", name: "Payload", type: "bytes", description: "Captured bytes after the header, to the end of the IP payload (not cut at udp.length)",
     get: (b, o, e, r, a) => (hasPayload(b, o, e, r, a) ? copy(b, o + UDP_HEADER_LEN, e - o - UDP_HEADER_LEN) : undefined),
+    tail: (b, o, e, r, a) => (hasPayload(b, o, e, r, a) ? o + UDP_HEADER_LEN : undefined),
   },
   {
     abbrev: "udp.length.bad", name: "Bad length value", type: "none", description: "Expert: length below 8 or beyond the IP payload",
