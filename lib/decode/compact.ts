@@ -255,7 +255,7 @@ function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null):
  * frame.time_delta): a byte or two a value instead of four or eight. Doubles that stay are shared with an equal
  * array of another column.
  */
-function numbers(a: NumArray, slots: number): Enc {
+export function numbers(a: NumArray, slots: number): Enc {
   const w = a.BYTES_PER_ELEMENT;
   // The most distinct values for which codes (a byte up to 256 values, else two) and the table beat the values.
   const byteCodes = Math.min(256, Math.floor((0.6 * slots * w - slots) / 8));
