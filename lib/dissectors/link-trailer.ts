@@ -4,9 +4,10 @@
 // eth.padding / eth.trailer / eth.fcs / vlan.trailer / sll.trailer columns are then derived from the layer table,
 // reading only the few frames that have a trailer.
 
-import { Column, ColumnBuilder } from "../decode/column.js";
+import { ColumnBuilder, type Column } from "../decode/column.js";
 import type { DeriveSource, FieldDef } from "./field.js";
 import { copy, u32 } from "./bytes.js";
+import type { LayerTable } from "../decode/layer-table.js";
 
 /** Whose trailer field the bytes go to: Ethernet (eth.trailer), a VLAN tag (vlan.trailer), Linux SLL (sll.trailer). */
 export type TrailerOwner = 0 | 1 | 2;
@@ -68,40 +69,66 @@ export const trailerOwner = (aux: number): TrailerOwner => ((aux >>> 25) & 3) as
 
 export type TrailerPart = "padding" | "trailer" | "fcs" | "fcs.status";
 
+/** Every protocol some trailer field reads (trailerField registers them as the dissector modules load). */
+const TRAILER_PROTOS = new Set<string>();
+
 /**
- * A derive function for one trailer part: scans the layers of the named protocols (their aux holds trailer facts),
- * keeps those of `owner` (any owner for padding) and reads the bytes from the file or the reassembly buffer.
+ * A derive function for one trailer part: reads the layers of the named protocols that have trailer facts in their
+ * aux, keeps those of `owner` (any owner for padding) and reads the bytes from the file or the reassembly buffer.
  */
 export function trailerField(def: Omit<FieldDef, "derive">, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): FieldDef {
+  for (const p of protos) TRAILER_PROTOS.add(p);
   // The trailer facts are in the link layers' aux, which every pass records alike.
   const field: FieldDef = { ...def, deriveDepth: "headers", derive: (src) => deriveTrailer(field, src, protos, owner, part) };
   return field;
 }
 
+/**
+ * The layers that have a trailer (of any trailer protocol), found by one scan of the layer table shared by every
+ * trailer field (eth.padding, eth.trailer, eth.fcs, eth.fcs.status, vlan.trailer, sll.trailer), cached per layer
+ * table like the TCP replay: each field then reads only these few layers.
+ */
+const trailerLayerCache = new WeakMap<LayerTable, Uint32Array>();
+
+function trailerLayers(src: DeriveSource): Uint32Array {
+  const layers = src.layers();
+  const hit = trailerLayerCache.get(layers);
+  if (hit) return hit;
+  const isTrailerProto = new Uint8Array(1 << 16);
+  for (const p of TRAILER_PROTOS) { const id = src.protoId(p); if (id >= 0) isTrailerProto[id] = 1; }
+  const { aux, proto } = layers, found: number[] = [];
+  for (let l = 0; l < layers.count; l++) if ((aux[l] & PRESENT) !== 0 && isTrailerProto[proto[l]] === 1) found.push(l);
+  const list = Uint32Array.from(found);
+  trailerLayerCache.set(layers, list);
+  return list;
+}
+
+/** Zero bytes of each padding length, shared (a column keeps copies of what it is given). */
+const zeros: Uint8Array[] = [];
+
 function deriveTrailer(field: FieldDef, src: DeriveSource, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): Column {
-  const layers = src.layers(), n = src.file.index.count, ids = protos.map((p) => src.protoId(p));
+  const list = trailerLayers(src), layers = src.layers(), n = src.file.index.count, ids = protos.map((p) => src.protoId(p));
   const builder = new ColumnBuilder(field, 64);
   const parts: Parts = { padStart: 0, pad: 0, trailerStart: 0, trailerLen: 0, fcsAt: -1 };
-  let frameBuf: Uint8Array | null = null, frameOf = -1;
-  for (let l = 0; l < layers.count; l++) {
-    const aux = layers.aux[l];
-    if ((aux & PRESENT) === 0 || !ids.includes(layers.proto[l])) continue;
+  const { offset } = src.file.index;
+  /** `len` bytes at `at` of layer l's buffer: the frame's (read from the file, only those bytes) or a side buffer. */
+  const bytes = (l: number, f: number, at: number, len: number): Uint8Array => {
+    if (layers.buf[l] !== 0) return copy(layers.side[layers.buf[l] - 1], at, len);
+    const out = new Uint8Array(len);
+    src.file.source.read(offset[f] + at, len, out, 0);
+    return out;
+  };
+  for (let k = 0; k < list.length; k++) {
+    const l = list[k], aux = layers.aux[l];
+    if (!ids.includes(layers.proto[l])) continue;
     if (owner !== -1 && trailerOwner(aux) !== owner) continue;
     const f = layers.frame[l];
-    let b: Uint8Array;
-    if (layers.buf[l] === 0) {
-      if (frameOf !== f) {
-        frameBuf = new Uint8Array(src.file.index.caplen[f]);
-        src.file.source.read(src.file.index.offset[f], frameBuf.length, frameBuf, 0);
-        frameOf = f;
-      }
-      b = frameBuf!;
-    } else b = layers.side[layers.buf[l] - 1];
     if (!trailerParts(aux, layers.off[l], layers.end[l], layers.rep[l], parts)) continue;
     switch (part) {
-      case "padding": if (parts.pad > 0) builder.push(f, copy(b, parts.padStart, parts.pad)); break;
-      case "trailer": if (parts.trailerLen > 0) builder.push(f, copy(b, parts.trailerStart, parts.trailerLen)); break;
-      case "fcs": if (parts.fcsAt >= 0) builder.push(f, u32(b, parts.fcsAt)); break;
+      // trailerAux counted padding only when every byte of it was zero: no need to read it again.
+      case "padding": if (parts.pad > 0) builder.push(f, zeros[parts.pad] ??= new Uint8Array(parts.pad)); break;
+      case "trailer": if (parts.trailerLen > 0) builder.push(f, bytes(l, f, parts.trailerStart, parts.trailerLen)); break;
+      case "fcs": if (parts.fcsAt >= 0) builder.push(f, u32(bytes(l, f, parts.fcsAt, 4), 0)); break;
       case "fcs.status": if (parts.fcsAt >= 0) builder.push(f, 2); break; // 2 = unverified (eth.check_fcs is off)
     }
   }
