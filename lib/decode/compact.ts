@@ -266,46 +266,70 @@ export function numbers(a: NumArray, slots: number): Enc {
 }
 
 /**
- * Codes of a[0..slots) into its distinct values, or null past `limit` distinct values. Doubles compare as bits.
- * Two passes: the first only finds the distinct values (and gives up early, allocating nothing large, when there
- * are too many), the second writes codes of the width they need.
+ * Codes of a[0..slots) into its distinct values (numbered in order of first appearance), or null past `limit`
+ * distinct values. Doubles compare as bits. One pass writes two-byte codes (limit <= 65536) into an array that is
+ * narrowed to bytes when 256 values suffice; giving up early touches only the part of it written so far (a large
+ * typed array is zero pages until written). Specialised loops, no per-slot closure: this runs over every slot of
+ * every column that may turn into codes.
  */
 function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint8Array | Uint16Array; dict: Float64Array } | null {
   let size = 64;
   while (size < limit * 2) size *= 2;
-  const mask = size - 1, table = new Int32Array(size).fill(-1), dict = new Float64Array(limit);
-  const ints = !(a instanceof Float64Array);
-  // Int32 views: Uint32 values past 2^31 would not stay small integers for V8.
-  const f = new Float64Array(1), u = new Int32Array(f.buffer), g = new Int32Array(dict.buffer);
-  let d = 0;
-  /** The code of slot s, adding its value when new; -1 past the limit. */
-  const code = ints
-    ? (s: number): number => {
-      const x = a[s];
+  const table = new Int32Array(size).fill(-1), dict = new Float64Array(limit), codes = new Uint16Array(slots);
+  const d = a instanceof Float64Array ? doubleCodes(a, slots, limit, table, dict, codes) : intCodes(a, slots, limit, table, dict, codes);
+  if (d < 0) return null;
+  let out: Uint8Array | Uint16Array = codes;
+  if (d <= 256) { out = new Uint8Array(slots); out.set(codes); }
+  return { codes: out, dict: dict.slice(0, d) };
+}
+
+/** distinctCodes for integers: returns the number of distinct values, or -1 past the limit. */
+function intCodes(a: Uint8Array | Uint16Array | Uint32Array | Int32Array, slots: number, limit: number, table: Int32Array, dict: Float64Array, codes: Uint16Array): number {
+  const mask = table.length - 1;
+  let d = 0, prev = NaN, pc = 0;
+  for (let s = 0; s < slots; s++) {
+    const x = a[s];
+    // A slot equal to the one before has its code (runs are common: a constant stretch, absent rows' zeros).
+    if (x !== prev) {
+      // Int32 arithmetic on the hash: Uint32 values past 2^31 would not stay small integers for V8.
       let h = (Math.imul(x | 0, 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && dict[c] !== x) h = (h + 1) & mask;
-      if (c !== -1) return c;
-      if (d === limit) return -1;
-      table[h] = d;
-      dict[d] = x;
-      return d++;
+      if (c === -1) {
+        if (d === limit) return -1;
+        table[h] = c = d;
+        dict[d++] = x;
+      }
+      prev = x;
+      pc = c;
     }
-    : (s: number): number => {
-      f[0] = a[s];
-      const lo = u[0], hi = u[1];
+    codes[s] = pc;
+  }
+  return d;
+}
+
+/** distinctCodes for doubles, compared as their bits (-0 is not 0; NaN equals a NaN of the same bits). */
+function doubleCodes(a: Float64Array, slots: number, limit: number, table: Int32Array, dict: Float64Array, codes: Uint16Array): number {
+  const mask = table.length - 1, bits = new Int32Array(a.buffer, a.byteOffset, slots * 2), g = new Int32Array(dict.buffer);
+  let d = 0, plo = 0, phi = 0, pc = -1;
+  for (let s = 0; s < slots; s++) {
+    const lo = bits[2 * s], hi = bits[2 * s + 1];
+    if (pc < 0 || lo !== plo || hi !== phi) {
       let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && (g[2 * c] !== lo || g[2 * c + 1] !== hi)) h = (h + 1) & mask;
-      if (c !== -1) return c;
-      if (d === limit) return -1;
-      table[h] = d;
-      g[2 * d] = lo;
-      g[2 * d + 1] = hi;
-      return d++;
-    };
-  for (let s = 0; s < slots; s++) if (code(s) < 0) return null;
-  const codes = d <= 256 ? new Uint8Array(slots) : new Uint16Array(slots);
-  for (let s = 0; s < slots; s++) codes[s] = code(s);
-  return { codes, dict: dict.slice(0, d) };
+      if (c === -1) {
+        if (d === limit) return -1;
+        table[h] = c = d;
+        g[2 * d] = lo;
+        g[2 * d + 1] = hi;
+        d++;
+      }
+      plo = lo;
+      phi = hi;
+      pc = c;
+    }
+    codes[s] = pc;
+  }
+  return d;
 }
 
 /** The kind an existing array already is (its narrowing is pointless when no narrower kind holds the values). */
