@@ -27,6 +27,13 @@ export class RowNumbers {
   private extraRows: number[] | null = null;
   private extraVals: number[] | null = null;
   private outOfOrder = false;
+  /**
+   * What finishing needs to know of the values put, kept as they come (no pass over them at the end): the first
+   * value, the lowest, the highest. In a typed array, not fields: a field that holds a small integer and later a
+   * double changes the object's shape, and puts on columns of both shapes would no longer be monomorphic.
+   */
+  private readonly seen = new Float64Array([0, Infinity, -Infinity]);
+  private varied = false;
   /** Bytes a value takes in `data` (what decides by row versus by occurrence). */
   private readonly width: number;
 
@@ -57,6 +64,12 @@ export class RowNumbers {
     d[s] = x;
     // A value wider than the declared type (or -0) must not wrap: the array turns to doubles.
     if (!this.exact && (d[s] !== x || (x === 0 && 1 / x < 0))) this.widen(s, x);
+    // As Sink does: one value (-0 apart from 0) is a constant; NaN never equals the first.
+    const seen = this.seen;
+    if (this.count === 0) seen[0] = x;
+    else if (x !== seen[0] || (x === 0 && 1 / x !== 1 / seen[0])) this.varied = true;
+    if (x < seen[1]) seen[1] = x;
+    if (x > seen[2]) seen[2] = x;
     this.count++;
   }
 
@@ -125,42 +138,77 @@ export class RowNumbers {
     }
   }
 
+  /**
+   * The narrowest kind holding every value, as the Sink's widening ends up (constant -> bits -> u8 -> u16 -> u32 or
+   * i32 -> f64; u32 and i32 values together need f64; doubles stay doubles). From the range seen while putting when
+   * the array still holds integers of the declared type; otherwise (a value widened it) by a pass over the values.
+   */
+  private kind(): K {
+    const t = this.field.type;
+    if (t === "double" || t === "rel_time" || t === "abs_time") return K.F64;
+    if (this.exact) {
+      const src = this.data;
+      let k = K.BITS;
+      this.each((_r, s) => { if (k !== K.F64) k = Sink.join(k, Sink.kindOf(src[s])); });
+      return k;
+    }
+    const lo = this.seen[1], hi = this.seen[2];
+    if (lo >= 0) return hi <= 1 ? K.BITS : hi <= 0xff ? K.U8 : hi <= 0xffff ? K.U16 : K.U32;
+    // A negative value is i32, which joins with u32 (any value past 0xffff) only as f64.
+    return hi > 0xffff || lo < -0x80000000 ? K.F64 : K.I32;
+  }
+
   /** One level, as finishLevel (compact.ts) lays it out: the smaller of by-row and by-occurrence, narrowest values. */
   private levels(): Level[] {
-    const m = this.count, n = this.n, src = this.data;
+    const m = this.count, n = this.n, src = this.data, same = !this.varied;
     if (m === 0) return [];
-    // The narrowest kind holding every value (Sink: constant -> bits -> u8 -> … ; doubles stay doubles).
-    const t = this.field.type, doubles = t === "double" || t === "rel_time" || t === "abs_time";
-    let k = doubles ? K.F64 : K.BITS, first = true, c = 0, same = true;
-    this.each((_r, s) => {
-      const x = src[s];
-      if (first) { c = x; first = false; } else if (same && !(x === c && (x !== 0 || 1 / x === 1 / c))) same = false;
-      if (k !== K.F64) k = Sink.join(k, Sink.kindOf(x));
-    });
-    const w = same ? 0 : Sink.width(k), sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
+    const k = same ? K.CONST : this.kind();
+    const w = Sink.width(k), sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
     const dense = m === n || (this.dense ? !(sparseBytes < denseBytes) : sparseBytes > denseBytes);
     const slots = dense ? n : m;
     let bits: Uint8Array | null = null, rows: Uint32Array | null = null;
-    if (dense && m < n) bits = share(this.dense ? this.bits : this.presence());
-    if (!dense) rows = share(!this.dense ? (this.rows.length === m ? this.rows : this.rows.slice(0, m)) : this.rowList());
+    if (dense && m < n) bits = this.dense ? this.bits : this.presence();
+    if (!dense) rows = !this.dense ? (this.rows.length === m ? this.rows : this.rows.slice(0, m)) : this.rowList();
     let enc: Enc;
-    if (same) enc = { kind: "const", value: c };
-    else if (k === K.BITS) {
-      const d = new Uint8Array((slots + 7) >>> 3);
-      let at = 0;
-      this.each((r, s) => { const to = dense ? r : at++; if (src[s] === 1) d[to >>> 3] |= 1 << (to & 7); });
-      enc = { kind: "bits", data: d };
-    } else {
+    if (k === K.CONST) enc = { kind: "const", value: this.seen[0] };
+    else if (k === K.BITS) enc = { kind: "bits", data: this.bitValues(dense, slots) };
+    else {
       let d: NumArray;
       if (dense === this.dense && kindOfArray(src) === k) d = dense || src.length === m ? src : src.slice(0, m);
-      else {
-        d = Sink.alloc(k, slots);
-        let at = 0;
-        this.each((r, s) => { d[dense ? r : at++] = src[s]; });
-      }
+      else d = this.moved(Sink.alloc(k, slots), dense);
       enc = numbers(d, slots);
     }
-    return [{ layout: dense ? (m === n ? "all" : "bits") : "rows", bits, valid: null, rows, repeat: false, count: m, enc }];
+    // Equal bitmaps and row lists of other columns are kept once (share.ts), as finishLevel does.
+    return [{ layout: dense ? (m === n ? "all" : "bits") : "rows", bits: bits && share(bits), valid: null, rows: rows && share(rows), repeat: false, count: m, enc }];
+  }
+
+  /** The values (all 0 or 1) as bits, slot by row (`dense`) or by occurrence. */
+  private bitValues(dense: boolean, slots: number): Uint8Array {
+    const src = this.data, d = new Uint8Array((slots + 7) >>> 3), m = this.count;
+    if (dense === this.dense) {
+      // Slots stay where they are; by row, an absent row holds 0.
+      const used = dense ? slots : m;
+      for (let s = 0; s < used; s++) if (src[s] === 1) d[s >>> 3] |= 1 << (s & 7);
+    } else if (dense) {
+      for (let s = 0; s < m; s++) if (src[s] === 1) { const r = this.rows[s]; d[r >>> 3] |= 1 << (r & 7); }
+    } else {
+      let at = 0;
+      this.each((r) => { if (src[r] === 1) d[at >>> 3] |= 1 << (at & 7); at++; });
+    }
+    return d;
+  }
+
+  /** The values copied into `d` (of a narrower kind or another layout), slot by row (`dense`) or by occurrence. */
+  private moved(d: NumArray, dense: boolean): NumArray {
+    const src = this.data, m = this.count;
+    // The same layout: a native element-wise copy (every value fits d's kind; absent rows hold 0).
+    if (dense === this.dense) d.set((dense ? src : src.subarray(0, m)) as never);
+    else if (dense) for (let s = 0; s < m; s++) d[this.rows[s]] = src[s];
+    else {
+      let at = 0;
+      this.each((r) => { d[at++] = src[r]; });
+    }
+    return d;
   }
 
   /** The presence bitmap of occurrences held by occurrence. */

@@ -62,6 +62,9 @@ test("constants, bits and narrow values", () => {
   check("tcp.completeness", n, rows.map((i) => [i, i % 2]), "bits");
   check("tcp.completeness", n, rows.map((i) => [i, i % 64]), "bytes");
   check("tcp.window_size", n, rows.map((i) => [i, i % 5 === 0 ? 70000 : 3]), "few distinct values (codes)");
+  check("tcp.window_size_scalefactor", n, rows.map((i) => [i, i % 4 === 0 ? -1 : 1 << (i % 15)]), "negative and small positive (i32)");
+  check("tcp.window_size_scalefactor", n, rows.map((i) => [i, i % 4 === 0 ? -2 : 70000 + i]), "negative and past 0xffff (doubles, as the Sink joins them)");
+  check("tcp.window_size_scalefactor", n, rows.map((i) => [i, -3 - i]), "only negative");
   check("ip.version", n, [], "nothing");
   check("ip.version", 1, [[0, 4]], "one row");
 });
