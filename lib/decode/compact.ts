@@ -230,12 +230,15 @@ export function levelsOf(field: FieldDef, n: number, values: NumArray | Value[],
 function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null): Enc {
   const doubles = field.type === "double" || field.type === "rel_time" || field.type === "abs_time";
   let k = doubles ? K.F64 : K.BITS, first = true, c = 0, same = true;
-  for (let i = 0; i < a.length; i++) {
-    if (valid !== null && valid[i] !== 1) continue;
-    const x = a[i];
-    if (first) { c = x; first = false; } else if (same && !Object.is(x, c)) same = false;
-    if (k !== K.F64) k = Sink.join(k, Sink.kindOf(x));
-    if (!same && k === K.F64) break;
+  if (valid === null && a.length > 0) ({ k, same, c } = kindOfValues(a, doubles));
+  else {
+    for (let i = 0; i < a.length; i++) {
+      if (valid !== null && valid[i] !== 1) continue;
+      const x = a[i];
+      if (first) { c = x; first = false; } else if (same && !Object.is(x, c)) same = false;
+      if (k !== K.F64) k = Sink.join(k, Sink.kindOf(x));
+      if (!same && k === K.F64) break;
+    }
   }
   if (same) return { kind: "const", value: c };
   if (k === K.BITS) {
@@ -330,6 +333,49 @@ function doubleCodes(a: Float64Array, slots: number, limit: number, table: Int32
     codes[s] = pc;
   }
   return d;
+}
+
+/**
+ * What the loop of compactNumbers finds for every value of a (non-empty): the narrowest kind (Sink.kindOf joined over
+ * the values), whether they are all one value (Object.is) and the first. Tight loops on the range instead of a kind
+ * per value: an integer array needs only its lowest and highest value (kindOfRange), doubles of a double field only
+ * the constant check, other doubles also whether each is an integer (not -0).
+ */
+function kindOfValues(a: NumArray, doubles: boolean): { k: K; same: boolean; c: number } {
+  const c = a[0], n = a.length;
+  if (doubles) {
+    let i = 1;
+    while (i < n && Object.is(a[i], c)) i++;
+    return { k: K.F64, same: i === n, c };
+  }
+  let lo = c, hi = c;
+  if (!(a instanceof Float64Array)) {
+    for (let i = 1; i < n; i++) {
+      const x = a[i];
+      if (x < lo) lo = x;
+      else if (x > hi) hi = x;
+    }
+    return { k: kindOfRange(lo, hi), same: lo === hi, c };
+  }
+  let same = true, frac = false;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (same && !Object.is(x, c)) same = false;
+    if (x !== Math.floor(x) || (x === 0 && 1 / x < 0)) frac = true; // NaN, fractions, -0: doubles (Sink.kindOf)
+    if (x < lo) lo = x;
+    else if (x > hi) hi = x;
+    if (frac && !same) break;
+  }
+  return { k: frac ? K.F64 : kindOfRange(lo, hi), same, c };
+}
+
+/**
+ * The narrowest kind of integers from lo to hi, as Sink.kindOf joined over them: bits, u8, u16, u32 for non-negative
+ * ones; a negative one is i32, which joins with u32 (any value past 0xffff) only as f64.
+ */
+export function kindOfRange(lo: number, hi: number): K {
+  if (lo >= 0) return hi <= 1 ? K.BITS : hi <= 0xff ? K.U8 : hi <= 0xffff ? K.U16 : hi <= 0xffffffff ? K.U32 : K.F64;
+  return hi > 0xffff || lo < -0x80000000 ? K.F64 : K.I32;
 }
 
 /** The kind an existing array already is (its narrowing is pointless when no narrower kind holds the values). */

@@ -8,7 +8,7 @@
 
 import { storageOf, type FieldDef } from "../dissectors/field.js";
 import { Column } from "./column.js";
-import { finishSink, newSink, numbers } from "./compact.js";
+import { finishSink, kindOfRange, newSink, numbers } from "./compact.js";
 import { MAX_SINGLE, type Enc, type Level, type NumArray } from "./level.js";
 import { share } from "./share.js";
 import { K, Sink } from "./sink.js";
@@ -152,10 +152,7 @@ export class RowNumbers {
       this.each((_r, s) => { if (k !== K.F64) k = Sink.join(k, Sink.kindOf(src[s])); });
       return k;
     }
-    const lo = this.seen[1], hi = this.seen[2];
-    if (lo >= 0) return hi <= 1 ? K.BITS : hi <= 0xff ? K.U8 : hi <= 0xffff ? K.U16 : K.U32;
-    // A negative value is i32, which joins with u32 (any value past 0xffff) only as f64.
-    return hi > 0xffff || lo < -0x80000000 ? K.F64 : K.I32;
+    return kindOfRange(this.seen[1], this.seen[2]);
   }
 
   /** One level, as finishLevel (compact.ts) lays it out: the smaller of by-row and by-occurrence, narrowest values. */
