@@ -157,23 +157,27 @@ function frameNumbers(n: number): Level[] {
 
 /**
  * "eth:ethertype:ip:tcp" per frame, as dictionary codes: a capture has few distinct stacks, so the text is built
- * once per stack, never per frame. Stacks of up to five layers are keyed by their proto ids packed into one number
- * (10 bits each, exact in a double); longer ones by their text.
+ * once per stack, never per frame. Stacks of up to five layers are keyed by their proto ids (10 bits each, an
+ * unlisted layer as 1023) packed with the layer count into two 32-bit words, looked up in a small hash table of
+ * integers (StackKeys); longer ones (or proto ids past 10 bits) by their text.
  */
 function protocolStacks(def: FieldDef, src: DeriveSource): Column {
   const layers = src.layers(), n = src.file.index.count;
   const { frameStart, proto, aux } = layers;
   const listed = (l: number) => src.protoListed(proto[l], aux[l]);
-  const dict: string[] = [], byKey = new Map<number, number>(), byText = new Map<string, number>();
+  const dict: string[] = [], keys = new StackKeys(), byText = new Map<string, number>();
   let codes: Uint8Array | Uint16Array | Uint32Array = new Uint8Array(n);
   const text = (from: number, to: number) => {
     let s = "";
     for (let l = from; l < to; l++) if (listed(l)) s += (s ? ":" : "") + src.protoName(proto[l]);
     return s;
   };
-  /** The code of a new stack, widening the codes when they no longer fit. */
-  const add = (s: string): number => {
-    const c = dict.length;
+  /** The code of a stack's text (stacks that differ only in unlisted layers read alike: one text, one code). */
+  const codeOf = (s: string): number => {
+    let c = byText.get(s);
+    if (c !== undefined) return c;
+    c = dict.length;
+    byText.set(s, c);
     dict.push(s);
     if (c === 256 || c === 65536) {
       const wider = c === 256 ? new Uint16Array(n) : new Uint32Array(n);
@@ -182,26 +186,61 @@ function protocolStacks(def: FieldDef, src: DeriveSource): Column {
     }
     return c;
   };
-  for (let i = 0; i < n; i++) {
+  frames: for (let i = 0; i < n; i++) {
     const from = frameStart[i], to = frameStart[i + 1];
-    let c: number | undefined;
     if (to - from <= 5) {
-      let key = to - from;
-      for (let l = from; l < to; l++) key = key * 1024 + (listed(l) ? proto[l] : 1023);
-      c = byKey.get(key);
-      if (c === undefined) {
-        // Stacks that differ only in unlisted layers may read alike: one text, one code.
-        const s = text(from, to);
-        c = byText.get(s);
-        if (c === undefined) byText.set(s, (c = add(s)));
-        byKey.set(key, c);
+      let hi = to - from, lo = 0;
+      for (let l = from; l < to; l++) {
+        const p = proto[l];
+        if (p >= 1023) { codes[i] = codeOf(text(from, to)); continue frames; }
+        const sym = listed(l) ? p : 1023;
+        if (l - from < 2) hi = (hi << 10) | sym;
+        else lo = (lo << 10) | sym;
       }
-    } else {
-      const s = text(from, to);
-      c = byText.get(s);
-      if (c === undefined) byText.set(s, (c = add(s)));
-    }
-    codes[i] = c;
+      let c = keys.get(hi, lo);
+      if (c < 0) keys.set(hi, lo, (c = codeOf(text(from, to))));
+      codes[i] = c;
+    } else codes[i] = codeOf(text(from, to));
   }
   return Column.of(def, n, allFrames(n, dict.length === 1 ? { kind: "const", value: dict[0] } : { kind: "dict", codes, dict }));
+}
+
+/** An open-addressing hash table from a pair of 32-bit integers to a code (>= 0); -1 when absent. */
+class StackKeys {
+  private hi = new Int32Array(64);
+  private lo = new Int32Array(64);
+  private code = new Int32Array(64).fill(-1);
+  private used = 0;
+
+  get(hi: number, lo: number): number {
+    const mask = this.code.length - 1;
+    for (let h = StackKeys.hash(hi, lo) & mask; ; h = (h + 1) & mask) {
+      const c = this.code[h];
+      if (c === -1 || (this.hi[h] === hi && this.lo[h] === lo)) return c;
+    }
+  }
+
+  set(hi: number, lo: number, c: number): void {
+    if (2 * (this.used + 1) > this.code.length) this.grow();
+    const mask = this.code.length - 1;
+    let h = StackKeys.hash(hi, lo) & mask;
+    while (this.code[h] !== -1) h = (h + 1) & mask;
+    this.hi[h] = hi;
+    this.lo[h] = lo;
+    this.code[h] = c;
+    this.used++;
+  }
+
+  private grow(): void {
+    const { hi, lo, code } = this;
+    this.hi = new Int32Array(code.length * 2);
+    this.lo = new Int32Array(code.length * 2);
+    this.code = new Int32Array(code.length * 2).fill(-1);
+    this.used = 0;
+    for (let h = 0; h < code.length; h++) if (code[h] !== -1) this.set(hi[h], lo[h], code[h]);
+  }
+
+  private static hash(hi: number, lo: number): number {
+    return Math.imul(hi ^ Math.imul(lo, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 12;
+  }
 }
