@@ -270,26 +270,30 @@ export function numbers(a: NumArray, slots: number): Enc {
 
 /**
  * Codes of a[0..slots) into its distinct values (numbered in order of first appearance), or null past `limit`
- * distinct values. Doubles compare as bits. One pass writes two-byte codes (limit <= 65536) into an array that is
- * narrowed to bytes when 256 values suffice; giving up early touches only the part of it written so far (a large
- * typed array is zero pages until written). Specialised loops, no per-slot closure: this runs over every slot of
- * every column that may turn into codes.
+ * distinct values. Doubles compare as bits. One pass writes byte codes, turning them into two-byte codes (limit <=
+ * 65536) only when a 257th value comes; giving up early touches only the part written so far (a large typed array is
+ * zero pages until written). Specialised loops, no per-slot closure: this runs over every slot of every column that
+ * may turn into codes.
  */
 function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint8Array | Uint16Array; dict: Float64Array } | null {
   let size = 64;
   while (size < limit * 2) size *= 2;
-  const table = new Int32Array(size).fill(-1), dict = new Float64Array(limit), codes = new Uint16Array(slots);
-  const d = a instanceof Float64Array ? doubleCodes(a, slots, limit, table, dict, codes) : intCodes(a, slots, limit, table, dict, codes);
-  if (d < 0) return null;
-  let out: Uint8Array | Uint16Array = codes;
-  if (d <= 256) { out = new Uint8Array(slots); out.set(codes); }
-  return { codes: out, dict: dict.slice(0, d) };
+  const table = new Int32Array(size).fill(-1), dict = new Float64Array(limit);
+  const out = a instanceof Float64Array ? doubleCodes(a, slots, limit, table, dict) : intCodes(a, slots, limit, table, dict);
+  return out === null ? null : { codes: out.codes, dict: dict.slice(0, out.d) };
 }
 
-/** distinctCodes for integers: returns the number of distinct values, or -1 past the limit. */
-function intCodes(a: Uint8Array | Uint16Array | Uint32Array | Int32Array, slots: number, limit: number, table: Int32Array, dict: Float64Array, codes: Uint16Array): number {
+/** Byte codes so far (slots before s) as two-byte codes: a 257th distinct value came. */
+function widerCodes(codes: Uint8Array, slots: number, s: number): Uint16Array {
+  const w = new Uint16Array(slots);
+  w.set(codes.subarray(0, s));
+  return w;
+}
+
+/** distinctCodes for integers: the codes and the number of distinct values, or null past the limit. */
+function intCodes(a: Uint8Array | Uint16Array | Uint32Array | Int32Array, slots: number, limit: number, table: Int32Array, dict: Float64Array): { codes: Uint8Array | Uint16Array; d: number } | null {
   const mask = table.length - 1;
-  let d = 0, prev = NaN, pc = 0;
+  let codes: Uint8Array | Uint16Array = new Uint8Array(slots), d = 0, prev = NaN, pc = 0;
   for (let s = 0; s < slots; s++) {
     const x = a[s];
     // A slot equal to the one before has its code (runs are common: a constant stretch, absent rows' zeros).
@@ -298,7 +302,8 @@ function intCodes(a: Uint8Array | Uint16Array | Uint32Array | Int32Array, slots:
       let h = (Math.imul(x | 0, 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && dict[c] !== x) h = (h + 1) & mask;
       if (c === -1) {
-        if (d === limit) return -1;
+        if (d === limit) return null;
+        if (d === 256) codes = widerCodes(codes as Uint8Array, slots, s);
         table[h] = c = d;
         dict[d++] = x;
       }
@@ -307,20 +312,21 @@ function intCodes(a: Uint8Array | Uint16Array | Uint32Array | Int32Array, slots:
     }
     codes[s] = pc;
   }
-  return d;
+  return { codes, d };
 }
 
 /** distinctCodes for doubles, compared as their bits (-0 is not 0; NaN equals a NaN of the same bits). */
-function doubleCodes(a: Float64Array, slots: number, limit: number, table: Int32Array, dict: Float64Array, codes: Uint16Array): number {
+function doubleCodes(a: Float64Array, slots: number, limit: number, table: Int32Array, dict: Float64Array): { codes: Uint8Array | Uint16Array; d: number } | null {
   const mask = table.length - 1, bits = new Int32Array(a.buffer, a.byteOffset, slots * 2), g = new Int32Array(dict.buffer);
-  let d = 0, plo = 0, phi = 0, pc = -1;
+  let codes: Uint8Array | Uint16Array = new Uint8Array(slots), d = 0, plo = 0, phi = 0, pc = -1;
   for (let s = 0; s < slots; s++) {
     const lo = bits[2 * s], hi = bits[2 * s + 1];
     if (pc < 0 || lo !== plo || hi !== phi) {
       let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && (g[2 * c] !== lo || g[2 * c + 1] !== hi)) h = (h + 1) & mask;
       if (c === -1) {
-        if (d === limit) return -1;
+        if (d === limit) return null;
+        if (d === 256) codes = widerCodes(codes as Uint8Array, slots, s);
         table[h] = c = d;
         g[2 * d] = lo;
         g[2 * d + 1] = hi;
@@ -332,7 +338,7 @@ function doubleCodes(a: Float64Array, slots: number, limit: number, table: Int32
     }
     codes[s] = pc;
   }
-  return d;
+  return { codes, d };
 }
 
 /**
