@@ -1,10 +1,16 @@
 // The numbers of a derived column (tcp.seq, udp.time_delta, ip.version …), collected by row straight into one typed
-// array of the field's storage type and turned into a level without going through a Sink (sink.ts): a derived field
-// knows how many rows the column has, so once occurrences turn out frequent the array is by row, allocated once for
-// every row (a caller that expects many says so and starts there), and a put is two stores. The finished level is
-// what finishSink would make of the same values (same layout rule, narrowest kind, dictionary codes when they pay,
-// shared bitmaps). A row's later occurrences (a tunnel's second IP header) are kept aside and become the next levels
-// through a Sink; rows out of order (never, from a scan in frame order) send everything through a Sink.
+// array and turned into a level without going through a Sink (sink.ts): a derived field knows how many rows the
+// column has, so once occurrences turn out frequent the array is by row, allocated once for every row (a caller that
+// expects many says so and starts there), and a put is a few stores. Values start in bytes and the array widens only
+// when a value does not fit (u8 -> u16 -> u32 or i32 -> f64, as the Sink widens), so a column of small numbers never
+// holds four or eight bytes a row while it is built. The finished level is what finishSink would make of the same
+// values (same layout rule, narrowest kind, dictionary codes when they pay, shared bitmaps). A row's later
+// occurrences (a tunnel's second IP header) are kept aside and become the next levels through a Sink; rows out of
+// order (never, from a scan in frame order) send everything through a Sink.
+//
+// Why one field per array type (u8, u16, u32, i32, f64) and a branch on the kind, rather than one `data` field: a
+// store `data[slot] = x` that sees several typed-array types is polymorphic (or megamorphic past four), and measured
+// at 20-80 ns a store; behind the branch each store sees one type only.
 
 import { storageOf, type FieldDef } from "../dissectors/field.js";
 import { Column } from "./column.js";
@@ -13,46 +19,82 @@ import { MAX_SINGLE, type Enc, type Level, type NumArray } from "./level.js";
 import { share } from "./share.js";
 import { K, Sink } from "./sink.js";
 
-export class RowNumbers {
+/** Where a derived column's numbers go, row by row. */
+export interface RowNumbers {
+  /** Appends one occurrence of row r (rows in increasing order are the fast case). */
+  put(r: number, x: number): void;
+  /** The column of everything put. */
+  finish(): Column;
+}
+
+/** A column of `n` rows of a numeric field, expecting about `expected` occurrences (a hint: any number may come). */
+export function rowNumbers(field: FieldDef, n: number, expected: number): RowNumbers {
+  const st = storageOf(field.type);
+  if (st === "any" || st === "fixed16") throw new Error(`rowNumbers: ${field.abbrev} is not numeric`);
+  const t = field.type, doubles = t === "double" || t === "rel_time" || t === "abs_time";
+  return new Collector(field, n, expected, doubles ? K.F64 : K.U8);
+}
+
+const NONE8 = new Uint8Array(0), NONE16 = new Uint16Array(0), NONE32 = new Uint32Array(0), NONEI32 = new Int32Array(0), NONE64 = new Float64Array(0);
+
+/** The collecting state. */
+class Collector implements RowNumbers {
   /** By row (slot = row, presence in `bits`) or by occurrence (slot k is row rows[k]). */
-  private dense: boolean;
-  private bits: Uint8Array;
-  private rows: Uint32Array;
-  private data: NumArray;
-  /** The array holds any number exactly (doubles): no fit check on a put. */
-  private exact: boolean;
-  private count = 0;
-  private last = -1;
+  dense: boolean;
+  bits: Uint8Array;
+  rows: Uint32Array;
+  /** The kind of the values' array (K.U8 … K.F64); the array of that kind holds them, the others are empty. */
+  kind: K;
+  u8 = NONE8;
+  u16 = NONE16;
+  u32 = NONE32;
+  i32 = NONEI32;
+  f64 = NONE64;
+  count = 0;
+  last = -1;
   /** Occurrences after a row's first, or out of row order, in arrival order. */
-  private extraRows: number[] | null = null;
-  private extraVals: number[] | null = null;
-  private outOfOrder = false;
+  extraRows: number[] | null = null;
+  extraVals: number[] | null = null;
+  outOfOrder = false;
   /**
    * What finishing needs to know of the values put, kept as they come (no pass over them at the end): the first
    * value, the lowest, the highest. In a typed array, not fields: a field that holds a small integer and later a
    * double changes the object's shape, and puts on columns of both shapes would no longer be monomorphic.
    */
-  private readonly seen = new Float64Array([0, Infinity, -Infinity]);
-  private varied = false;
-  /** Bytes a value takes in `data` (what decides by row versus by occurrence). */
-  private readonly width: number;
+  readonly seen = new Float64Array([0, Infinity, -Infinity]);
+  varied = false;
 
-  /** A column of `n` rows of a numeric field, expecting about `expected` occurrences (a hint: any number may come). */
-  constructor(readonly field: FieldDef, readonly n: number, expected: number) {
-    const st = storageOf(field.type);
-    if (st === "any" || st === "fixed16") throw new Error(`RowNumbers: ${field.abbrev} is not numeric`);
-    const w = (this.width = st === "u8" ? 1 : st === "u16" ? 2 : st === "f64" ? 8 : 4);
+  constructor(readonly field: FieldDef, readonly n: number, expected: number, kind: K) {
+    const w = Sink.width(kind);
     // The rule finishLevel applies at the end, applied to the expectation: an array by row when it is the smaller.
     this.dense = expected >= n || expected * (4 + w) > n * (w + 0.125);
     const slots = this.dense ? n : Math.max(16, expected);
     this.bits = new Uint8Array(this.dense ? (n + 7) >>> 3 : 0);
     this.rows = new Uint32Array(this.dense ? 0 : slots);
-    this.data = st === "u8" ? new Uint8Array(slots) : st === "u16" ? new Uint16Array(slots) : st === "u32" ? new Uint32Array(slots)
-      : st === "i32" ? new Int32Array(slots) : new Float64Array(slots);
-    this.exact = st === "f64";
+    this.kind = kind;
+    this.data = Sink.alloc(kind, slots);
   }
 
-  /** Appends one occurrence of row r (rows in increasing order are the fast case). */
+  /** The values' array. */
+  get data(): NumArray {
+    switch (this.kind) {
+      case K.U8: return this.u8;
+      case K.U16: return this.u16;
+      case K.U32: return this.u32;
+      case K.I32: return this.i32;
+      default: return this.f64;
+    }
+  }
+
+  set data(d: NumArray) {
+    this.u8 = NONE8; this.u16 = NONE16; this.u32 = NONE32; this.i32 = NONEI32; this.f64 = NONE64;
+    if (d instanceof Uint8Array) this.u8 = d;
+    else if (d instanceof Uint16Array) this.u16 = d;
+    else if (d instanceof Uint32Array) this.u32 = d;
+    else if (d instanceof Int32Array) this.i32 = d;
+    else this.f64 = d;
+  }
+
   put(r: number, x: number): void {
     if (r <= this.last) { this.extra(r, x); return; }
     this.last = r;
@@ -60,10 +102,16 @@ export class RowNumbers {
     if (this.dense) { s = r; this.bits[r >>> 3] |= 1 << (r & 7); }
     else if (this.count === this.rows.length && this.grow(r)) { s = r; this.bits[r >>> 3] |= 1 << (r & 7); }
     else { s = this.count; this.rows[s] = r; }
-    const d = this.data;
-    d[s] = x;
-    // A value wider than the declared type (or -0) must not wrap: the array turns to doubles.
-    if (!this.exact && (d[s] !== x || (x === 0 && 1 / x < 0))) this.widen(s, x);
+    // Each store sees one array type (see the top). A value the array does not hold (or -0, which only doubles
+    // keep) widens it first.
+    const k = this.kind;
+    if (k === K.F64) this.f64[s] = x;
+    else if (x === 0 && 1 / x < 0) { this.widen(x); this.f64[s] = x; }
+    else if (k === K.U8 && (x & 0xff) === x) this.u8[s] = x;
+    else if (k === K.U16 && (x & 0xffff) === x) this.u16[s] = x;
+    else if (k === K.U32 && x >>> 0 === x) this.u32[s] = x;
+    else if (k === K.I32 && (x | 0) === x) this.i32[s] = x;
+    else { this.widen(x); this.data[s] = x; }
     // As Sink does: one value (-0 apart from 0) is a constant; NaN never equals the first.
     const seen = this.seen;
     if (this.count === 0) seen[0] = x;
@@ -73,16 +121,11 @@ export class RowNumbers {
     this.count++;
   }
 
-  /** The column of everything put. */
   finish(): Column {
-    if (this.outOfOrder) return Column.of(this.field, this.n, this.viaSink());
-    const levels = this.levels();
-    if (this.extraRows === null) return Column.of(this.field, this.n, levels);
-    const later = this.laterLevels();
-    return Column.of(this.field, this.n, later === null ? this.viaSink() : [...levels, ...later]);
+    return finish(this);
   }
 
-  private extra(r: number, x: number): void {
+  extra(r: number, x: number): void {
     if (r < this.last) this.outOfOrder = true;
     if (this.extraRows === null) { this.extraRows = []; this.extraVals = []; }
     this.extraRows.push(r);
@@ -91,16 +134,17 @@ export class RowNumbers {
 
   /**
    * A full array by occurrence meets row r: turns it by row when that is smaller at the density seen so far (true),
-   * else doubles it (false). As Sink.grow decides, once enough occurrences make the density a fair guess.
+   * else doubles it (false). As Sink.grow decides, once Sink.DENSE_AFTER occurrences make the density a fair guess;
+   * the array keeps its kind.
    */
-  private grow(r: number): boolean {
-    const m = this.count, w = this.width;
+  grow(r: number): boolean {
+    const m = this.count, w = Sink.width(this.kind), old = this.data;
     if (m >= Sink.DENSE_AFTER && m * (4 + w) > (r + 1) * (w + 0.125)) {
-      const n = this.n, bits = new Uint8Array((n + 7) >>> 3), d = new (this.data.constructor as new (n: number) => NumArray)(n);
+      const n = this.n, bits = new Uint8Array((n + 7) >>> 3), d = Sink.alloc(this.kind, n);
       for (let s = 0; s < m; s++) {
         const row = this.rows[s];
         bits[row >>> 3] |= 1 << (row & 7);
-        d[row] = this.data[s];
+        d[row] = old[s];
       }
       this.dense = true;
       this.bits = bits;
@@ -108,151 +152,157 @@ export class RowNumbers {
       this.data = d;
       return true;
     }
-    const rows = new Uint32Array(this.rows.length * 2), d = new (this.data.constructor as new (n: number) => NumArray)(rows.length);
+    const rows = new Uint32Array(this.rows.length * 2), d = Sink.alloc(this.kind, rows.length);
     rows.set(this.rows);
-    d.set(this.data as never);
+    d.set(old as never);
     this.rows = rows;
     this.data = d;
     return false;
   }
 
-  private widen(s: number, x: number): void {
-    const d = new Float64Array(this.data.length);
-    d.set(this.data as never);
-    d[s] = x;
+  /** The array does not hold x: it becomes of the narrowest kind holding both (Sink.kindOf joined). */
+  widen(x: number): void {
+    const k = Sink.join(this.kind, Sink.kindOf(x) === K.BITS ? K.U8 : Sink.kindOf(x)), old = this.data, d = Sink.alloc(k, old.length);
+    d.set(old as never);
+    this.kind = k;
     this.data = d;
-    this.exact = true;
-  }
-
-  /** Calls f(row, slot) for every occurrence put (row order). */
-  private each(f: (row: number, slot: number) => void): void {
-    if (!this.dense) { for (let s = 0; s < this.count; s++) f(this.rows[s], s); return; }
-    const b = this.bits;
-    for (let byte = 0; byte < b.length; byte++) {
-      let m = b[byte];
-      while (m !== 0) {
-        const r = byte * 8 + (31 - Math.clz32(m & -m));
-        m &= m - 1;
-        f(r, r);
-      }
-    }
-  }
-
-  /**
-   * The narrowest kind holding every value, as the Sink's widening ends up (constant -> bits -> u8 -> u16 -> u32 or
-   * i32 -> f64; u32 and i32 values together need f64; doubles stay doubles). From the range seen while putting when
-   * the array still holds integers of the declared type; otherwise (a value widened it) by a pass over the values.
-   */
-  private kind(): K {
-    const t = this.field.type;
-    if (t === "double" || t === "rel_time" || t === "abs_time") return K.F64;
-    if (this.exact) {
-      const src = this.data;
-      let k = K.BITS;
-      this.each((_r, s) => { if (k !== K.F64) k = Sink.join(k, Sink.kindOf(src[s])); });
-      return k;
-    }
-    return kindOfRange(this.seen[1], this.seen[2]);
-  }
-
-  /** One level, as finishLevel (compact.ts) lays it out: the smaller of by-row and by-occurrence, narrowest values. */
-  private levels(): Level[] {
-    const m = this.count, n = this.n, src = this.data, same = !this.varied;
-    if (m === 0) return [];
-    const k = same ? K.CONST : this.kind();
-    const w = Sink.width(k), sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
-    const dense = m === n || (this.dense ? !(sparseBytes < denseBytes) : sparseBytes > denseBytes);
-    const slots = dense ? n : m;
-    let bits: Uint8Array | null = null, rows: Uint32Array | null = null;
-    if (dense && m < n) bits = this.dense ? this.bits : this.presence();
-    if (!dense) rows = !this.dense ? (this.rows.length === m ? this.rows : this.rows.slice(0, m)) : this.rowList();
-    let enc: Enc;
-    if (k === K.CONST) enc = { kind: "const", value: this.seen[0] };
-    else if (k === K.BITS) enc = { kind: "bits", data: this.bitValues(dense, slots) };
-    else {
-      let d: NumArray;
-      if (dense === this.dense && kindOfArray(src) === k) d = dense || src.length === m ? src : src.slice(0, m);
-      else d = this.moved(Sink.alloc(k, slots), dense);
-      enc = numbers(d, slots);
-    }
-    // Equal bitmaps and row lists of other columns are kept once (share.ts), as finishLevel does.
-    return [{ layout: dense ? (m === n ? "all" : "bits") : "rows", bits: bits && share(bits), valid: null, rows: rows && share(rows), repeat: false, count: m, enc }];
-  }
-
-  /** The values (all 0 or 1) as bits, slot by row (`dense`) or by occurrence. */
-  private bitValues(dense: boolean, slots: number): Uint8Array {
-    const src = this.data, d = new Uint8Array((slots + 7) >>> 3), m = this.count;
-    if (dense === this.dense) {
-      // Slots stay where they are; by row, an absent row holds 0.
-      const used = dense ? slots : m;
-      for (let s = 0; s < used; s++) if (src[s] === 1) d[s >>> 3] |= 1 << (s & 7);
-    } else if (dense) {
-      for (let s = 0; s < m; s++) if (src[s] === 1) { const r = this.rows[s]; d[r >>> 3] |= 1 << (r & 7); }
-    } else {
-      let at = 0;
-      this.each((r) => { if (src[r] === 1) d[at >>> 3] |= 1 << (at & 7); at++; });
-    }
-    return d;
-  }
-
-  /** The values copied into `d` (of a narrower kind or another layout), slot by row (`dense`) or by occurrence. */
-  private moved(d: NumArray, dense: boolean): NumArray {
-    const src = this.data, m = this.count;
-    // The same layout: a native element-wise copy (every value fits d's kind; absent rows hold 0).
-    if (dense === this.dense) d.set((dense ? src : src.subarray(0, m)) as never);
-    else if (dense) for (let s = 0; s < m; s++) d[this.rows[s]] = src[s];
-    else {
-      let at = 0;
-      this.each((r) => { d[at++] = src[r]; });
-    }
-    return d;
-  }
-
-  /** The presence bitmap of occurrences held by occurrence. */
-  private presence(): Uint8Array {
-    const b = new Uint8Array((this.n + 7) >>> 3);
-    for (let s = 0; s < this.count; s++) b[this.rows[s] >>> 3] |= 1 << (this.rows[s] & 7);
-    return b;
-  }
-
-  /** The rows of occurrences held by row. */
-  private rowList(): Uint32Array {
-    const rows = new Uint32Array(this.count);
-    let at = 0;
-    this.each((r) => { rows[at++] = r; });
-    return rows;
-  }
-
-  /**
-   * The levels after the first, from the rows' later occurrences (rows in order): a Sink of only those, whose level
-   * j is the column's level j + 1. Null when a row has more than MAX_SINGLE occurrences (the column's repeating level
-   * would not line up with the Sink's).
-   */
-  private laterLevels(): Level[] | null {
-    const xr = this.extraRows!, xv = this.extraVals!, sink = newSink(this.field, this.n);
-    for (let k = 0, run = 0; k < xr.length; k++) {
-      run = k > 0 && xr[k] === xr[k - 1] ? run + 1 : 1;
-      if (run >= MAX_SINGLE) return null;
-      sink.put(xr[k], xv[k]);
-    }
-    return finishSink(sink, this.n);
-  }
-
-  /** Rows out of order (or too many occurrences): every occurrence through a Sink, each row's in arrival order. */
-  private viaSink(): Level[] {
-    const xr = this.extraRows!, xv = this.extraVals!, order = xr.map((_, i) => i).sort((a, b) => xr[a] - xr[b] || a - b);
-    const sink = newSink(this.field, this.n), src = this.data;
-    let e = 0;
-    this.each((r, s) => {
-      // A row's first put came before any of its extras (a later put of the same row is an extra).
-      for (; e < order.length && xr[order[e]] < r; e++) sink.put(xr[order[e]], xv[order[e]]);
-      sink.put(r, src[s]);
-    });
-    for (; e < order.length; e++) sink.put(xr[order[e]], xv[order[e]]);
-    return finishSink(sink, this.n);
   }
 }
 
-function kindOfArray(a: NumArray): K {
-  return a instanceof Uint8Array ? K.U8 : a instanceof Uint16Array ? K.U16 : a instanceof Uint32Array ? K.U32 : a instanceof Int32Array ? K.I32 : K.F64;
+// ------------------------------------------------------------------------------------------------ finishing
+
+function finish(c: Collector): Column {
+  if (c.outOfOrder) return Column.of(c.field, c.n, viaSink(c));
+  const first = levels(c);
+  if (c.extraRows === null) return Column.of(c.field, c.n, first);
+  const later = laterLevels(c);
+  return Column.of(c.field, c.n, later === null ? viaSink(c) : [...first, ...later]);
+}
+
+/** Calls f(row, slot) for every occurrence put (row order). */
+function each(c: Collector, f: (row: number, slot: number) => void): void {
+  if (!c.dense) { for (let s = 0; s < c.count; s++) f(c.rows[s], s); return; }
+  const b = c.bits;
+  for (let byte = 0; byte < b.length; byte++) {
+    let m = b[byte];
+    while (m !== 0) {
+      const r = byte * 8 + (31 - Math.clz32(m & -m));
+      m &= m - 1;
+      f(r, r);
+    }
+  }
+}
+
+/**
+ * The narrowest kind holding every value, as the Sink's widening ends up (constant -> bits -> u8 -> u16 -> u32 or
+ * i32 -> f64; u32 and i32 values together need f64; doubles stay doubles). From the range seen while putting when
+ * the array holds integers; otherwise (doubles) by a pass over the values unless the field is of a double type.
+ */
+function kindOf(c: Collector): K {
+  const t = c.field.type;
+  if (t === "double" || t === "rel_time" || t === "abs_time") return K.F64;
+  if (c.kind === K.F64) {
+    const src = c.data;
+    let k = K.BITS;
+    each(c, (_r, s) => { if (k !== K.F64) k = Sink.join(k, Sink.kindOf(src[s])); });
+    return k;
+  }
+  return kindOfRange(c.seen[1], c.seen[2]);
+}
+
+/** One level, as finishLevel (compact.ts) lays it out: the smaller of by-row and by-occurrence, narrowest values. */
+function levels(c: Collector): Level[] {
+  const m = c.count, n = c.n, src = c.data;
+  if (m === 0) return [];
+  const k = c.varied ? kindOf(c) : K.CONST;
+  const w = Sink.width(k), sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
+  const dense = m === n || (c.dense ? !(sparseBytes < denseBytes) : sparseBytes > denseBytes);
+  const slots = dense ? n : m;
+  let bits: Uint8Array | null = null, rows: Uint32Array | null = null;
+  if (dense && m < n) bits = c.dense ? c.bits : presence(c);
+  if (!dense) rows = !c.dense ? (c.rows.length === m ? c.rows : c.rows.slice(0, m)) : rowList(c);
+  let enc: Enc;
+  if (k === K.CONST) enc = { kind: "const", value: c.seen[0] };
+  else if (k === K.BITS) enc = { kind: "bits", data: bitValues(c, dense, slots) };
+  else {
+    let d: NumArray;
+    if (dense === c.dense && c.kind === k) d = dense || src.length === m ? src : src.slice(0, m);
+    else d = moved(c, Sink.alloc(k, slots), dense);
+    enc = numbers(d, slots);
+  }
+  // Equal bitmaps and row lists of other columns are kept once (share.ts), as finishLevel does.
+  return [{ layout: dense ? (m === n ? "all" : "bits") : "rows", bits: bits && share(bits), valid: null, rows: rows && share(rows), repeat: false, count: m, enc }];
+}
+
+/** The values (all 0 or 1) as bits, slot by row (`dense`) or by occurrence. */
+function bitValues(c: Collector, dense: boolean, slots: number): Uint8Array {
+  const src = c.data, d = new Uint8Array((slots + 7) >>> 3), m = c.count;
+  if (dense === c.dense) {
+    // Slots stay where they are; by row, an absent row holds 0.
+    const used = dense ? slots : m;
+    for (let s = 0; s < used; s++) if (src[s] === 1) d[s >>> 3] |= 1 << (s & 7);
+  } else if (dense) {
+    for (let s = 0; s < m; s++) if (src[s] === 1) { const r = c.rows[s]; d[r >>> 3] |= 1 << (r & 7); }
+  } else {
+    let at = 0;
+    each(c, (r) => { if (src[r] === 1) d[at >>> 3] |= 1 << (at & 7); at++; });
+  }
+  return d;
+}
+
+/** The values copied into `d` (of a narrower kind or another layout), slot by row (`dense`) or by occurrence. */
+function moved(c: Collector, d: NumArray, dense: boolean): NumArray {
+  const src = c.data, m = c.count;
+  // The same layout: a native element-wise copy (every value fits d's kind; absent rows hold 0).
+  if (dense === c.dense) d.set((dense ? src : src.subarray(0, m)) as never);
+  else if (dense) for (let s = 0; s < m; s++) d[c.rows[s]] = src[s];
+  else {
+    let at = 0;
+    each(c, (r) => { d[at++] = src[r]; });
+  }
+  return d;
+}
+
+/** The presence bitmap of occurrences held by occurrence. */
+function presence(c: Collector): Uint8Array {
+  const b = new Uint8Array((c.n + 7) >>> 3);
+  for (let s = 0; s < c.count; s++) b[c.rows[s] >>> 3] |= 1 << (c.rows[s] & 7);
+  return b;
+}
+
+/** The rows of occurrences held by row. */
+function rowList(c: Collector): Uint32Array {
+  const rows = new Uint32Array(c.count);
+  let at = 0;
+  each(c, (r) => { rows[at++] = r; });
+  return rows;
+}
+
+/**
+ * The levels after the first, from the rows' later occurrences (rows in order): a Sink of only those, whose level
+ * j is the column's level j + 1. Null when a row has more than MAX_SINGLE occurrences (the column's repeating level
+ * would not line up with the Sink's).
+ */
+function laterLevels(c: Collector): Level[] | null {
+  const xr = c.extraRows!, xv = c.extraVals!, sink = newSink(c.field, c.n);
+  for (let k = 0, run = 0; k < xr.length; k++) {
+    run = k > 0 && xr[k] === xr[k - 1] ? run + 1 : 1;
+    if (run >= MAX_SINGLE) return null;
+    sink.put(xr[k], xv[k]);
+  }
+  return finishSink(sink, c.n);
+}
+
+/** Rows out of order (or too many occurrences): every occurrence through a Sink, each row's in arrival order. */
+function viaSink(c: Collector): Level[] {
+  const xr = c.extraRows!, xv = c.extraVals!, order = xr.map((_, i) => i).sort((a, b) => xr[a] - xr[b] || a - b);
+  const sink = newSink(c.field, c.n), src = c.data;
+  let e = 0;
+  each(c, (r, s) => {
+    // A row's first put came before any of its extras (a later put of the same row is an extra).
+    for (; e < order.length && xr[order[e]] < r; e++) sink.put(xr[order[e]], xv[order[e]]);
+    sink.put(r, src[s]);
+  });
+  for (; e < order.length; e++) sink.put(xr[order[e]], xv[order[e]]);
+  return finishSink(sink, c.n);
 }

@@ -11,7 +11,7 @@ import { OPTION_FIELDS } from "./ipv4-options.js";
 import { AUX_COMPLETES, AUX_FRAGMENT, FragmentTable, payloadLength, reassemblyField } from "./ipv4-reassembly.js";
 import { netFrame, netReset } from "./net-state.js";
 import { setNetAddresses } from "./pinfo.js";
-import { RowNumbers } from "../decode/row-numbers.js";
+import { rowNumbers } from "../decode/row-numbers.js";
 
 export const IP_PROTO_NAMES = {
   0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 43: "IPv6 Routing",
@@ -53,7 +53,7 @@ function versionField(def: Omit<FieldDef, "derive">): FieldDef {
     deriveDepth: "headers",
     derive: (src) => {
       // Straight into a typed array (row-numbers.ts): one put per IP header, no Sink.
-      const layers = src.layers(), v4 = src.protoId("ip"), v6 = src.protoId("ipv6"), out = new RowNumbers(field, src.file.index.count, 0);
+      const layers = src.layers(), v4 = src.protoId("ip"), v6 = src.protoId("ipv6"), out = rowNumbers(field, src.file.index.count, 0);
       for (let l = 0; l < layers.count; l++) {
         const p = layers.proto[l], a = layers.aux[l];
         if ((p === v4 || p === v6) && (a & AUX_HAS_VERSION) !== 0) out.put(layers.frame[l], (a >> 4) & 15);

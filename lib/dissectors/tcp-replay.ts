@@ -6,7 +6,7 @@
 
 import type { Column } from "../decode/column.js";
 import type { LayerTable } from "../decode/layer-table.js";
-import { RowNumbers } from "../decode/row-numbers.js";
+import { rowNumbers, type RowNumbers } from "../decode/row-numbers.js";
 import { u16, u32 } from "./bytes.js";
 import type { DeriveSource, FieldDef, FieldType } from "./field.js";
 import { OptionCursor, Step, TCPOPT_SACK, TCPOPT_WINDOW } from "./tcp-options.js";
@@ -84,7 +84,7 @@ function replay(src: DeriveSource): Map<string, Column> {
   }
   // Straight into typed arrays (decode/row-numbers.ts): a put per value, no Sink.
   const out = new Map<string, RowNumbers>();
-  for (const [a, d] of defs) out.set(a, new RowNumbers(d, n, PER_SEGMENT.has(a as (typeof OWN)[number]) ? segments : 0));
+  for (const [a, d] of defs) out.set(a, rowNumbers(d, n, PER_SEGMENT.has(a as (typeof OWN)[number]) ? segments : 0));
   const r = new Replay(src, maxStream + 1, out);
   if (segments > 0) scanLayers(src, "tcp", (b, o, e, rep, aux, f) => r.segment(b, o, e, rep, aux, f));
   const cols = new Map<string, Column>();

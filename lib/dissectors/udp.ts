@@ -13,7 +13,7 @@ import { fragmented, hasAddresses, inError, net, setSegmentPorts } from "./pinfo
 import { EndpointTable, IntVec } from "./transport-endpoints.js";
 import type { Column } from "../decode/column.js";
 import type { LayerTable } from "../decode/layer-table.js";
-import { RowNumbers } from "../decode/row-numbers.js";
+import { rowNumbers } from "../decode/row-numbers.js";
 
 /** [udp.time_relative, udp.time_delta] (set as timeField declares them). */
 const timeDefs: FieldDef[] = [];
@@ -204,7 +204,7 @@ function streamTimes(src: DeriveSource): Column[] {
   const layers = src.layers(), hit = timesCache.get(layers);
   if (hit) return hit;
   const id = src.protoId("udp"), { tsSec, tsNsec } = src.file.index, n = src.file.index.count;
-  const rel = new RowNumbers(timeDefs[0], n, 0), delta = new RowNumbers(timeDefs[1], n, 0);
+  const rel = rowNumbers(timeDefs[0], n, 0), delta = rowNumbers(timeDefs[1], n, 0);
   const firstFrame = new IntVec(256, -1), prevFrame = new IntVec(256, -1);
   for (let l = 0; l < layers.count; l++) {
     if (layers.proto[l] !== id) continue;

@@ -1,4 +1,4 @@
-// RowNumbers (decode/row-numbers.ts) builds a derived column's numbers without a Sink: for every pattern of rows and
+// rowNumbers (decode/row-numbers.ts) builds a derived column's numbers without a Sink: for every pattern of rows and
 // values (every row, a few rows, rows turning frequent midway, a constant, bits, values wider than the declared
 // type, -0, a row's later occurrences, more than MAX_SINGLE of them, rows out of order) it must give back exactly
 // what a Sink gives for the same puts, in the same layout.
@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Column } from "../../lib/decode/column.js";
 import { finishSink, newSink } from "../../lib/decode/compact.js";
-import { RowNumbers } from "../../lib/decode/row-numbers.js";
+import { rowNumbers } from "../../lib/decode/row-numbers.js";
 import { lookupField } from "../../lib/dissectors/registry.js";
 
 const field = (abbrev: string) => lookupField(abbrev)!.field;
@@ -18,7 +18,7 @@ function check(abbrev: string, n: number, puts: readonly (readonly [number, numb
   for (const [r, v] of puts) sink.put(r, v);
   const want = Column.of(f, n, finishSink(sink, n));
   for (const expected of [0, puts.length, n]) {
-    const rn = new RowNumbers(f, n, expected);
+    const rn = rowNumbers(f, n, expected);
     for (const [r, v] of puts) rn.put(r, v);
     const got = rn.finish(), label = `${abbrev} ${what} (expecting ${expected})`;
     assert.equal(got.levels.length, want.levels.length, `${label}: levels`);
