@@ -157,14 +157,23 @@ function frameNumbers(n: number): Level[] {
 
 /**
  * "eth:ethertype:ip:tcp" per frame, as dictionary codes: a capture has few distinct stacks, so the text is built
- * once per stack, never per frame. Stacks of up to five layers are keyed by their proto ids (10 bits each, an
- * unlisted layer as 1023) packed with the layer count into two 32-bit words, looked up in a small hash table of
- * integers (StackKeys); longer ones (or proto ids past 10 bits) by their text.
+ * once per stack, never per frame. Stacks of up to eight layers (eth:ethertype:vlan:ethertype:ip:tcp:mbtcp:modbus)
+ * are keyed by their proto ids (10 bits each, an unlisted layer as 1023) packed with the layer count into three
+ * 32-bit words, looked up in a small hash table of integers (StackKeys); longer ones (or proto ids past 10 bits) by
+ * their text.
  */
 function protocolStacks(def: FieldDef, src: DeriveSource): Column {
   const layers = src.layers(), n = src.file.index.count;
   const { frameStart, proto, aux } = layers;
-  const listed = (l: number) => src.protoListed(proto[l], aux[l]);
+  // Only a few protocols (mqtt, mbtcp) list a layer depending on its aux: the others are not asked per layer.
+  // By proto id: 0 not asked yet, 1 always listed, 2 ask protoListed.
+  const varies = new Uint8Array(1 << 16);
+  const listed = (l: number) => {
+    const p = proto[l];
+    let v = varies[p];
+    if (v === 0) varies[p] = v = src.protoListedVaries(p) ? 2 : 1;
+    return v === 1 || src.protoListed(p, aux[l]);
+  };
   const dict: string[] = [], keys = new StackKeys(), byText = new Map<string, number>();
   let codes: Uint8Array | Uint16Array | Uint32Array = new Uint8Array(n);
   const text = (from: number, to: number) => {
@@ -188,59 +197,61 @@ function protocolStacks(def: FieldDef, src: DeriveSource): Column {
   };
   frames: for (let i = 0; i < n; i++) {
     const from = frameStart[i], to = frameStart[i + 1];
-    if (to - from <= 5) {
-      let hi = to - from, lo = 0;
+    if (to - from <= 8) {
+      // Word 0: the count and layers 0-1; word 1: layers 2-4; word 2: layers 5-7.
+      let w0 = to - from, w1 = 0, w2 = 0;
       for (let l = from; l < to; l++) {
         const p = proto[l];
         if (p >= 1023) { codes[i] = codeOf(text(from, to)); continue frames; }
-        const sym = listed(l) ? p : 1023;
-        if (l - from < 2) hi = (hi << 10) | sym;
-        else lo = (lo << 10) | sym;
+        const sym = listed(l) ? p : 1023, k = l - from;
+        if (k < 2) w0 = (w0 << 10) | sym;
+        else if (k < 5) w1 = (w1 << 10) | sym;
+        else w2 = (w2 << 10) | sym;
       }
-      let c = keys.get(hi, lo);
-      if (c < 0) keys.set(hi, lo, (c = codeOf(text(from, to))));
+      let c = keys.get(w0, w1, w2);
+      if (c < 0) keys.set(w0, w1, w2, (c = codeOf(text(from, to))));
       codes[i] = c;
     } else codes[i] = codeOf(text(from, to));
   }
   return Column.of(def, n, allFrames(n, dict.length === 1 ? { kind: "const", value: dict[0] } : { kind: "dict", codes, dict }));
 }
 
-/** An open-addressing hash table from a pair of 32-bit integers to a code (>= 0); -1 when absent. */
+/** An open-addressing hash table from three 32-bit integers to a code (>= 0); -1 when absent. */
 class StackKeys {
-  private hi = new Int32Array(64);
-  private lo = new Int32Array(64);
+  /** Three words a slot. */
+  private words = new Int32Array(64 * 3);
   private code = new Int32Array(64).fill(-1);
   private used = 0;
 
-  get(hi: number, lo: number): number {
-    const mask = this.code.length - 1;
-    for (let h = StackKeys.hash(hi, lo) & mask; ; h = (h + 1) & mask) {
-      const c = this.code[h];
-      if (c === -1 || (this.hi[h] === hi && this.lo[h] === lo)) return c;
+  get(a: number, b: number, c: number): number {
+    const mask = this.code.length - 1, w = this.words;
+    for (let h = StackKeys.hash(a, b, c) & mask; ; h = (h + 1) & mask) {
+      const k = this.code[h];
+      if (k === -1 || (w[3 * h] === a && w[3 * h + 1] === b && w[3 * h + 2] === c)) return k;
     }
   }
 
-  set(hi: number, lo: number, c: number): void {
+  set(a: number, b: number, c: number, code: number): void {
     if (2 * (this.used + 1) > this.code.length) this.grow();
-    const mask = this.code.length - 1;
-    let h = StackKeys.hash(hi, lo) & mask;
+    const mask = this.code.length - 1, w = this.words;
+    let h = StackKeys.hash(a, b, c) & mask;
     while (this.code[h] !== -1) h = (h + 1) & mask;
-    this.hi[h] = hi;
-    this.lo[h] = lo;
-    this.code[h] = c;
+    w[3 * h] = a;
+    w[3 * h + 1] = b;
+    w[3 * h + 2] = c;
+    this.code[h] = code;
     this.used++;
   }
 
   private grow(): void {
-    const { hi, lo, code } = this;
-    this.hi = new Int32Array(code.length * 2);
-    this.lo = new Int32Array(code.length * 2);
+    const { words, code } = this;
+    this.words = new Int32Array(code.length * 2 * 3);
     this.code = new Int32Array(code.length * 2).fill(-1);
     this.used = 0;
-    for (let h = 0; h < code.length; h++) if (code[h] !== -1) this.set(hi[h], lo[h], code[h]);
+    for (let h = 0; h < code.length; h++) if (code[h] !== -1) this.set(words[3 * h], words[3 * h + 1], words[3 * h + 2], code[h]);
   }
 
-  private static hash(hi: number, lo: number): number {
-    return Math.imul(hi ^ Math.imul(lo, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 12;
+  private static hash(a: number, b: number, c: number): number {
+    return Math.imul(a ^ Math.imul(b ^ Math.imul(c, 0xc2b2ae35 | 0), 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 12;
   }
 }
