@@ -52,8 +52,8 @@ function epochSeconds(file: CaptureFile): Float64Array {
 }
 
 /**
- * Seconds of frame i since frame ref(i). Differences are taken on the exact (sec, nsec) pairs, so nanosecond deltas
- * survive large epochs.
+ * Seconds of every frame since the previous frame (`previous`) or since the first. Differences are taken on the
+ * exact (sec, nsec) pairs, so nanosecond deltas survive large epochs.
  */
 function deltas(file: CaptureFile, previous: boolean): Float64Array {
   const { tsSec, tsNsec, count } = file.index, out = new Float64Array(count);

@@ -64,7 +64,7 @@ const O_CONNECTION_FIN_ACTIVE = 10;
 const O_CONNECTION_FIN_PASSIVE = 11;
 
 /** Fields with a value in (nearly) every segment: their arrays are sized for every tcp layer at once. */
-const PER_SEGMENT = new Set(OWN.slice(0, O_TIME_DELTA + 1));
+const PER_SEGMENT = new Set<string>(OWN.slice(0, O_TIME_DELTA + 1));
 
 const cache = new WeakMap<LayerTable, Map<string, Column>>();
 
@@ -84,7 +84,7 @@ function replay(src: DeriveSource): Map<string, Column> {
   }
   // Straight into typed arrays (decode/row-numbers.ts): a put per value, no Sink.
   const out = new Map<string, RowNumbers>();
-  for (const [a, d] of defs) out.set(a, rowNumbers(d, n, PER_SEGMENT.has(a as (typeof OWN)[number]) ? segments : 0));
+  for (const [a, d] of defs) out.set(a, rowNumbers(d, n, PER_SEGMENT.has(a) ? segments : 0));
   const r = new Replay(src, maxStream + 1, out);
   if (segments > 0) scanLayers(src, "tcp", (b, o, e, rep, aux, f) => r.segment(b, o, e, rep, aux, f));
   const cols = new Map<string, Column>();
@@ -124,9 +124,8 @@ class Replay {
     const { tsSec, tsNsec } = src.file.index;
     this.tsSec = tsSec;
     this.tsNsec = tsNsec;
-    // Exact seconds from frame j to frame i, from the integer (sec, nsec) pairs (transport-scan.ts secondsBetween).
-    this.seconds = (i, j) => (tsSec[i] - tsSec[j]) + (tsNsec[i] - tsNsec[j]) / 1e9;
-    this.analysis = new SeqAnalyzer(true, (i, _ti, j) => (tsSec[i] - tsSec[j]) + (tsNsec[i] - tsNsec[j]) / 1e9);
+    this.seconds = (i, j) => this.between(i, j);
+    this.analysis = new SeqAnalyzer(true, (i, _ti, j) => this.between(i, j));
   }
 
   /** Epoch seconds of frame f: the same the dissection pass gives its analysis (walk.ts ctx.time), so both decide alike. */
@@ -134,7 +133,7 @@ class Replay {
     return this.tsSec[f] + this.tsNsec[f] / 1e9;
   }
 
-  /** Exact seconds from frame j to frame i. */
+  /** Exact seconds from frame j to frame i, from the integer (sec, nsec) pairs (transport-scan.ts secondsBetween). */
   private between(i: number, j: number): number {
     return (this.tsSec[i] - this.tsSec[j]) + (this.tsNsec[i] - this.tsNsec[j]) / 1e9;
   }
