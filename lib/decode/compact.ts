@@ -230,12 +230,15 @@ export function levelsOf(field: FieldDef, n: number, values: NumArray | Value[],
 function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null): Enc {
   const doubles = field.type === "double" || field.type === "rel_time" || field.type === "abs_time";
   let k = doubles ? K.F64 : K.BITS, first = true, c = 0, same = true;
-  for (let i = 0; i < a.length; i++) {
-    if (valid !== null && valid[i] !== 1) continue;
-    const x = a[i];
-    if (first) { c = x; first = false; } else if (same && !Object.is(x, c)) same = false;
-    if (k !== K.F64) k = Sink.join(k, Sink.kindOf(x));
-    if (!same && k === K.F64) break;
+  if (valid === null && a.length > 0) ({ k, same, c } = kindOfValues(a, doubles));
+  else {
+    for (let i = 0; i < a.length; i++) {
+      if (valid !== null && valid[i] !== 1) continue;
+      const x = a[i];
+      if (first) { c = x; first = false; } else if (same && !Object.is(x, c)) same = false;
+      if (k !== K.F64) k = Sink.join(k, Sink.kindOf(x));
+      if (!same && k === K.F64) break;
+    }
   }
   if (same) return { kind: "const", value: c };
   if (k === K.BITS) {
@@ -255,7 +258,7 @@ function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null):
  * frame.time_delta): a byte or two a value instead of four or eight. Doubles that stay are shared with an equal
  * array of another column.
  */
-function numbers(a: NumArray, slots: number): Enc {
+export function numbers(a: NumArray, slots: number): Enc {
   const w = a.BYTES_PER_ELEMENT;
   // The most distinct values for which codes (a byte up to 256 values, else two) and the table beat the values.
   const byteCodes = Math.min(256, Math.floor((0.6 * slots * w - slots) / 8));
@@ -266,46 +269,119 @@ function numbers(a: NumArray, slots: number): Enc {
 }
 
 /**
- * Codes of a[0..slots) into its distinct values, or null past `limit` distinct values. Doubles compare as bits.
- * Two passes: the first only finds the distinct values (and gives up early, allocating nothing large, when there
- * are too many), the second writes codes of the width they need.
+ * Codes of a[0..slots) into its distinct values (numbered in order of first appearance), or null past `limit`
+ * distinct values. Doubles compare as bits. One pass writes byte codes, turning them into two-byte codes (limit <=
+ * 65536) only when a 257th value comes; giving up early touches only the part written so far (a large typed array is
+ * zero pages until written). Specialised loops, no per-slot closure: this runs over every slot of every column that
+ * may turn into codes.
  */
 function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint8Array | Uint16Array; dict: Float64Array } | null {
   let size = 64;
   while (size < limit * 2) size *= 2;
-  const mask = size - 1, table = new Int32Array(size).fill(-1), dict = new Float64Array(limit);
-  const ints = !(a instanceof Float64Array);
-  // Int32 views: Uint32 values past 2^31 would not stay small integers for V8.
-  const f = new Float64Array(1), u = new Int32Array(f.buffer), g = new Int32Array(dict.buffer);
-  let d = 0;
-  /** The code of slot s, adding its value when new; -1 past the limit. */
-  const code = ints
-    ? (s: number): number => {
-      const x = a[s];
+  const table = new Int32Array(size).fill(-1), dict = new Float64Array(limit);
+  const out = a instanceof Float64Array ? doubleCodes(a, slots, limit, table, dict) : intCodes(a, slots, limit, table, dict);
+  return out === null ? null : { codes: out.codes, dict: dict.slice(0, out.d) };
+}
+
+/** Byte codes so far (slots before s) as two-byte codes: a 257th distinct value came. */
+function widerCodes(codes: Uint8Array, slots: number, s: number): Uint16Array {
+  const w = new Uint16Array(slots);
+  w.set(codes.subarray(0, s));
+  return w;
+}
+
+/** distinctCodes for integers: the codes and the number of distinct values, or null past the limit. */
+function intCodes(a: Uint8Array | Uint16Array | Uint32Array | Int32Array, slots: number, limit: number, table: Int32Array, dict: Float64Array): { codes: Uint8Array | Uint16Array; d: number } | null {
+  const mask = table.length - 1;
+  let codes: Uint8Array | Uint16Array = new Uint8Array(slots), d = 0, prev = NaN, pc = 0;
+  for (let s = 0; s < slots; s++) {
+    const x = a[s];
+    // A slot equal to the one before has its code (runs are common: a constant stretch, absent rows' zeros).
+    if (x !== prev) {
+      // Int32 arithmetic on the hash: Uint32 values past 2^31 would not stay small integers for V8.
       let h = (Math.imul(x | 0, 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && dict[c] !== x) h = (h + 1) & mask;
-      if (c !== -1) return c;
-      if (d === limit) return -1;
-      table[h] = d;
-      dict[d] = x;
-      return d++;
+      if (c === -1) {
+        if (d === limit) return null;
+        if (d === 256) codes = widerCodes(codes as Uint8Array, slots, s);
+        table[h] = c = d;
+        dict[d++] = x;
+      }
+      prev = x;
+      pc = c;
     }
-    : (s: number): number => {
-      f[0] = a[s];
-      const lo = u[0], hi = u[1];
+    codes[s] = pc;
+  }
+  return { codes, d };
+}
+
+/** distinctCodes for doubles, compared as their bits (-0 is not 0; NaN equals a NaN of the same bits). */
+function doubleCodes(a: Float64Array, slots: number, limit: number, table: Int32Array, dict: Float64Array): { codes: Uint8Array | Uint16Array; d: number } | null {
+  const mask = table.length - 1, bits = new Int32Array(a.buffer, a.byteOffset, slots * 2), g = new Int32Array(dict.buffer);
+  let codes: Uint8Array | Uint16Array = new Uint8Array(slots), d = 0, plo = 0, phi = 0, pc = -1;
+  for (let s = 0; s < slots; s++) {
+    const lo = bits[2 * s], hi = bits[2 * s + 1];
+    if (pc < 0 || lo !== plo || hi !== phi) {
       let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask, c: number;
       while ((c = table[h]) !== -1 && (g[2 * c] !== lo || g[2 * c + 1] !== hi)) h = (h + 1) & mask;
-      if (c !== -1) return c;
-      if (d === limit) return -1;
-      table[h] = d;
-      g[2 * d] = lo;
-      g[2 * d + 1] = hi;
-      return d++;
-    };
-  for (let s = 0; s < slots; s++) if (code(s) < 0) return null;
-  const codes = d <= 256 ? new Uint8Array(slots) : new Uint16Array(slots);
-  for (let s = 0; s < slots; s++) codes[s] = code(s);
-  return { codes, dict: dict.slice(0, d) };
+      if (c === -1) {
+        if (d === limit) return null;
+        if (d === 256) codes = widerCodes(codes as Uint8Array, slots, s);
+        table[h] = c = d;
+        g[2 * d] = lo;
+        g[2 * d + 1] = hi;
+        d++;
+      }
+      plo = lo;
+      phi = hi;
+      pc = c;
+    }
+    codes[s] = pc;
+  }
+  return { codes, d };
+}
+
+/**
+ * What the loop of compactNumbers finds for every value of a (non-empty): the narrowest kind (Sink.kindOf joined over
+ * the values), whether they are all one value (Object.is) and the first. Tight loops on the range instead of a kind
+ * per value: an integer array needs only its lowest and highest value (kindOfRange), doubles of a double field only
+ * the constant check, other doubles also whether each is an integer (not -0).
+ */
+function kindOfValues(a: NumArray, doubles: boolean): { k: K; same: boolean; c: number } {
+  const c = a[0], n = a.length;
+  if (doubles) {
+    let i = 1;
+    while (i < n && Object.is(a[i], c)) i++;
+    return { k: K.F64, same: i === n, c };
+  }
+  let lo = c, hi = c;
+  if (!(a instanceof Float64Array)) {
+    for (let i = 1; i < n; i++) {
+      const x = a[i];
+      if (x < lo) lo = x;
+      else if (x > hi) hi = x;
+    }
+    return { k: kindOfRange(lo, hi), same: lo === hi, c };
+  }
+  let same = true, frac = false;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (same && !Object.is(x, c)) same = false;
+    if (x !== Math.floor(x) || (x === 0 && 1 / x < 0)) frac = true; // NaN, fractions, -0: doubles (Sink.kindOf)
+    if (x < lo) lo = x;
+    else if (x > hi) hi = x;
+    if (frac && !same) break;
+  }
+  return { k: frac ? K.F64 : kindOfRange(lo, hi), same, c };
+}
+
+/**
+ * The narrowest kind of integers from lo to hi, as Sink.kindOf joined over them: bits, u8, u16, u32 for non-negative
+ * ones; a negative one is i32, which joins with u32 (any value past 0xffff) only as f64.
+ */
+export function kindOfRange(lo: number, hi: number): K {
+  if (lo >= 0) return hi <= 1 ? K.BITS : hi <= 0xff ? K.U8 : hi <= 0xffff ? K.U16 : hi <= 0xffffffff ? K.U32 : K.F64;
+  return hi > 0xffff || lo < -0x80000000 ? K.F64 : K.I32;
 }
 
 /** The kind an existing array already is (its narrowing is pointless when no narrower kind holds the values). */

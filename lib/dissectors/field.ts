@@ -132,4 +132,6 @@ export interface DeriveSource {
   protoName(id: number): string;
   /** Whether a layer of this proto with this aux shows in frame.protocols (Dissector.listed). */
   protoListed(id: number, aux: number): boolean;
+  /** Whether protoListed depends on the layer's aux for this proto (it has a Dissector.listed); if not, it is true. */
+  protoListedVaries(id: number): boolean;
 }

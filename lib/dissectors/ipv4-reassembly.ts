@@ -6,8 +6,8 @@
 // The completed buffer carries its bookkeeping after the payload (see `finish`), so the ip.fragment* and
 // ipv6.fragment* columns can be derived later from the layer table alone.
 
-import { Column, ColumnBuilder } from "../decode/column.js";
-import { FrameCursor } from "../decode/layer-table.js";
+import { ColumnBuilder, type Column } from "../decode/column.js";
+import type { LayerTable } from "../decode/layer-table.js";
 import type { DeriveSource, FieldDef } from "./field.js";
 import { copy } from "./bytes.js";
 
@@ -107,21 +107,44 @@ function fragmentFrames(buf: Uint8Array): number[] {
 
 export type ReassemblyPart = "fragment" | "count" | "length" | "data" | "present";
 
+/** Protocols some reassembly field reads (reassemblyField registers them as the dissector modules load). */
+const REASSEMBLY_PROTOS = new Set<string>();
+
 /**
  * A derived column over the layers of `proto` marked AUX_COMPLETES: the next layer of the frame reads the
  * reassembled buffer, whose bookkeeping gives the fragment list.
  */
 export function reassemblyField(def: Omit<FieldDef, "derive">, proto: string, part: ReassemblyPart): FieldDef {
+  REASSEMBLY_PROTOS.add(proto);
   const field: FieldDef = { ...def, deriveDepth: "headers", derive: (src) => deriveReassembly(field, src, proto, part) };
   return field;
 }
 
+/**
+ * The layers that complete a datagram (of any reassembling protocol), found by one scan of the layer table shared by
+ * the ten ip.* / ipv6.* fragment fields and cached per layer table: each field then reads only these few layers.
+ */
+const completingCache = new WeakMap<LayerTable, Uint32Array>();
+
+function completingLayers(src: DeriveSource): Uint32Array {
+  const layers = src.layers();
+  const hit = completingCache.get(layers);
+  if (hit) return hit;
+  const reassembles = new Uint8Array(1 << 16);
+  for (const p of REASSEMBLY_PROTOS) { const id = src.protoId(p); if (id >= 0) reassembles[id] = 1; }
+  const { aux, proto } = layers, found: number[] = [];
+  for (let l = 0; l + 1 < layers.count; l++) if ((aux[l] & AUX_COMPLETES) !== 0 && reassembles[proto[l]] === 1) found.push(l);
+  const list = Uint32Array.from(found);
+  completingCache.set(layers, list);
+  return list;
+}
+
 function deriveReassembly(field: FieldDef, src: DeriveSource, proto: string, part: ReassemblyPart): Column {
-  const layers = src.layers(), id = src.protoId(proto), builder = new ColumnBuilder(field, 16);
-  const at = new FrameCursor(layers);
-  for (let l = 0; l + 1 < layers.count; l++) {
-    if (layers.proto[l] !== id || (layers.aux[l] & AUX_COMPLETES) === 0) continue;
-    const f = at.at(l);
+  const list = completingLayers(src), layers = src.layers(), id = src.protoId(proto), builder = new ColumnBuilder(field, 16);
+  for (let k = 0; k < list.length; k++) {
+    const l = list[k];
+    if (layers.proto[l] !== id) continue;
+    const f = layers.frameOf(l);
     // The reassembled datagram is the next layer of the same frame, in a buffer of its own.
     if (l + 1 >= layers.frameStart[f + 1] || layers.bufOf(l + 1) === 0) continue;
     const buf = layers.side[layers.bufOf(l + 1) - 1];

@@ -12,7 +12,7 @@ import { AUX_COMPLETES, AUX_FRAGMENT, FragmentTable, payloadLength, reassemblyFi
 import { netFrame, netReset } from "./net-state.js";
 import { FrameCursor } from "../decode/layer-table.js";
 import { setNetAddresses } from "./pinfo.js";
-import { ColumnBuilder } from "../decode/column.js";
+import { rowNumbers } from "../decode/row-numbers.js";
 
 export const IP_PROTO_NAMES = {
   0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 43: "IPv6 Routing",
@@ -53,13 +53,14 @@ function versionField(def: Omit<FieldDef, "derive">): FieldDef {
     ...def,
     deriveDepth: "headers",
     derive: (src) => {
-      const layers = src.layers(), v4 = src.protoId("ip"), v6 = src.protoId("ipv6"), builder = new ColumnBuilder(field, 1024);
+      // Straight into a typed array (row-numbers.ts): one put per IP header, no Sink.
+      const layers = src.layers(), v4 = src.protoId("ip"), v6 = src.protoId("ipv6"), out = rowNumbers(field, src.file.index.count, 0);
       const at = new FrameCursor(layers);
       for (let l = 0; l < layers.count; l++) {
         const p = layers.proto[l], a = layers.aux[l];
-        if ((p === v4 || p === v6) && (a & AUX_HAS_VERSION) !== 0) builder.push(at.at(l), (a >> 4) & 15);
+        if ((p === v4 || p === v6) && (a & AUX_HAS_VERSION) !== 0) out.put(at.at(l), (a >> 4) & 15);
       }
-      return builder.finish(src.file.index.count);
+      return out.finish();
     },
   };
   return field;

@@ -4,9 +4,10 @@
 // eth.padding / eth.trailer / eth.fcs / vlan.trailer / sll.trailer columns are then derived from the layer table,
 // reading only the few frames that have a trailer.
 
-import { Column, ColumnBuilder } from "../decode/column.js";
+import { ColumnBuilder, type Column } from "../decode/column.js";
 import type { DeriveSource, FieldDef } from "./field.js";
 import { copy, u32 } from "./bytes.js";
+import { FrameCursor, type LayerTable } from "../decode/layer-table.js";
 
 /** Whose trailer field the bytes go to: Ethernet (eth.trailer), a VLAN tag (vlan.trailer), Linux SLL (sll.trailer). */
 export type TrailerOwner = 0 | 1 | 2;
@@ -68,42 +69,69 @@ export const trailerOwner = (aux: number): TrailerOwner => ((aux >>> 25) & 3) as
 
 export type TrailerPart = "padding" | "trailer" | "fcs" | "fcs.status";
 
+/** A trailer field: the layers of which protocols it reads, whose trailers (any owner: -1), which part. */
+interface TrailerSpec { readonly field: FieldDef; readonly protos: readonly string[]; readonly owner: TrailerOwner | -1; readonly part: TrailerPart }
+
+/** Every trailer field, as trailerField declares them (the dissector modules load before any capture is decoded). */
+const SPECS: TrailerSpec[] = [];
+
 /**
- * A derive function for one trailer part: scans the layers of the named protocols (their aux holds trailer facts),
- * keeps those of `owner` (any owner for padding) and reads the bytes from the file or the reassembly buffer.
+ * A derive function for one trailer part: reads the layers of the named protocols that have trailer facts in their
+ * aux, keeps those of `owner` (any owner for padding) and reads the bytes from the file or the reassembly buffer.
  */
 export function trailerField(def: Omit<FieldDef, "derive">, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): FieldDef {
   // The trailer facts are in the link layers' aux, which every pass records alike.
-  const field: FieldDef = { ...def, deriveDepth: "headers", derive: (src) => deriveTrailer(field, src, protos, owner, part) };
+  const field: FieldDef = { ...def, deriveDepth: "headers", derive: (src) => trailerColumns(src).get(field)! };
+  SPECS.push({ field, protos, owner, part });
   return field;
 }
 
-function deriveTrailer(field: FieldDef, src: DeriveSource, protos: readonly string[], owner: TrailerOwner | -1, part: TrailerPart): Column {
-  const layers = src.layers(), n = src.file.index.count, ids = protos.map((p) => src.protoId(p));
-  const builder = new ColumnBuilder(field, 64);
+/**
+ * Every trailer column (eth.padding, eth.trailer, eth.fcs, eth.fcs.status, vlan.trailer, sll.trailer) from one scan
+ * of the layer table, cached per layer table like the TCP replay: the scan, not the few trailers, is the cost.
+ */
+const columnsCache = new WeakMap<LayerTable, Map<FieldDef, Column>>();
+
+/** Zero bytes of each padding length, shared (a column keeps copies of what it is given). */
+const zeros: Uint8Array[] = [];
+
+function trailerColumns(src: DeriveSource): Map<FieldDef, Column> {
+  const layers = src.layers();
+  const hit = columnsCache.get(layers);
+  if (hit) return hit;
+  const n = src.file.index.count, { offset } = src.file.index;
+  const ids = SPECS.map((s) => s.protos.map((p) => src.protoId(p))), builders = SPECS.map((s) => new ColumnBuilder(s.field, 64));
+  const isTrailerProto = new Uint8Array(1 << 16);
+  for (const list of ids) for (const id of list) if (id >= 0) isTrailerProto[id] = 1;
   const parts: Parts = { padStart: 0, pad: 0, trailerStart: 0, trailerLen: 0, fcsAt: -1 };
-  let frameBuf: Uint8Array | null = null, frameOf = -1;
+  /** `len` bytes at `at` of layer l's buffer: the frame's (read from the file, only those bytes) or a side buffer. */
+  const bytes = (l: number, f: number, at: number, len: number): Uint8Array => {
+    const t = layers.bufOf(l);
+    if (t !== 0) return copy(layers.side[t - 1], at, len);
+    const out = new Uint8Array(len);
+    src.file.source.read(offset[f] + at, len, out, 0);
+    return out;
+  };
+  const { aux: auxOf, proto } = layers, frames = new FrameCursor(layers);
   for (let l = 0; l < layers.count; l++) {
-    const aux = layers.aux[l];
-    if ((aux & PRESENT) === 0 || !ids.includes(layers.proto[l])) continue;
-    if (owner !== -1 && trailerOwner(aux) !== owner) continue;
-    const f = layers.frameOf(l), t = layers.bufOf(l);
-    let b: Uint8Array;
-    if (t === 0) {
-      if (frameOf !== f) {
-        frameBuf = new Uint8Array(src.file.index.caplen[f]);
-        src.file.source.read(src.file.index.offset[f], frameBuf.length, frameBuf, 0);
-        frameOf = f;
-      }
-      b = frameBuf!;
-    } else b = layers.side[t - 1];
+    const aux = auxOf[l];
+    if ((aux & PRESENT) === 0 || isTrailerProto[proto[l]] !== 1) continue;
+    const f = frames.at(l);
     if (!trailerParts(aux, layers.offOf(l), layers.endOf(l), layers.repOf(l), parts)) continue;
-    switch (part) {
-      case "padding": if (parts.pad > 0) builder.push(f, copy(b, parts.padStart, parts.pad)); break;
-      case "trailer": if (parts.trailerLen > 0) builder.push(f, copy(b, parts.trailerStart, parts.trailerLen)); break;
-      case "fcs": if (parts.fcsAt >= 0) builder.push(f, u32(b, parts.fcsAt)); break;
-      case "fcs.status": if (parts.fcsAt >= 0) builder.push(f, 2); break; // 2 = unverified (eth.check_fcs is off)
+    for (let j = 0; j < SPECS.length; j++) {
+      const { owner, part } = SPECS[j], builder = builders[j];
+      if (!ids[j].includes(proto[l]) || (owner !== -1 && trailerOwner(aux) !== owner)) continue;
+      switch (part) {
+        // trailerAux counted padding only when every byte of it was zero: no need to read it again.
+        case "padding": if (parts.pad > 0) builder.push(f, zeros[parts.pad] ??= new Uint8Array(parts.pad)); break;
+        case "trailer": if (parts.trailerLen > 0) builder.push(f, bytes(l, f, parts.trailerStart, parts.trailerLen)); break;
+        case "fcs": if (parts.fcsAt >= 0) builder.push(f, u32(bytes(l, f, parts.fcsAt, 4), 0)); break;
+        case "fcs.status": if (parts.fcsAt >= 0) builder.push(f, 2); break; // 2 = unverified (eth.check_fcs is off)
+      }
     }
   }
-  return builder.finish(n);
+  const cols = new Map<FieldDef, Column>();
+  SPECS.forEach((s, j) => cols.set(s.field, builders[j].finish(n)));
+  columnsCache.set(layers, cols);
+  return cols;
 }

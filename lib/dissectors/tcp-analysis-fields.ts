@@ -4,7 +4,6 @@
 // flag (a fast or spurious retransmission also shows "retransmission", a duplicate ACK shows its item twice — the
 // field and the expert item share the abbrev).
 
-import type { ColumnBuilder } from "../decode/column.js";
 import type { FieldDef, FieldType } from "./field.js";
 import {
   A_ACK_LOST_PACKET, A_DUPLICATE_ACK, A_FAST_RETRANSMISSION, A_KEEP_ALIVE, A_KEEP_ALIVE_ACK, A_LOST_PACKET,
@@ -13,6 +12,9 @@ import {
 } from "./tcp-analysis.js";
 
 export type Declare = (abbrev: string, name: string, type: FieldType, description: string) => FieldDef;
+
+/** Where an analysis field's occurrences go (decode/row-numbers.ts RowNumbers). */
+export interface NumberOut { put(row: number, v: number): void }
 
 /** The analysis fields, declared through the replay's `derived` (so one replay fills them all). */
 export function analysisFields(declare: Declare): FieldDef[] {
@@ -50,52 +52,54 @@ export function analysisFields(declare: Declare): FieldDef[] {
 }
 
 /**
- * Appends what tcp_print_sequence_number_analysis() shows for the segment of frame f (0-based) to the builders.
+ * Appends what tcp_print_sequence_number_analysis() shows for the segment of frame f (0-based) to the columns.
  * `seconds(i, j)` is the exact time from frame j to frame i.
  */
-export function printAnalysis(a: SeqAnalyzer, s: number, f: number, out: Record<string, ColumnBuilder>, seconds: (i: number, j: number) => number): void {
+export function printAnalysis(a: SeqAnalyzer, s: number, f: number, out: Record<string, NumberOut>, seconds: (i: number, j: number) => number): void {
   const ta = a.ta;
   if (!ta.exists) return;
-  out["tcp.analysis"].push(f, 1);
+  out["tcp.analysis"].put(f, 1);
   if (ta.frameAcked >= 0) {
-    out["tcp.analysis.acks_frame"].push(f, ta.frameAcked + 1);
+    out["tcp.analysis.acks_frame"].put(f, ta.frameAcked + 1);
     const rtt = seconds(f, ta.ackFrom);
-    if (rtt !== 0) out["tcp.analysis.ack_rtt"].push(f, rtt);
+    if (rtt !== 0) out["tcp.analysis.ack_rtt"].put(f, rtt);
   }
-  const irtt = a.initialRtt(s);
-  if (irtt !== null && seconds(irtt[1], irtt[0]) !== 0) out["tcp.analysis.initial_rtt"].push(f, seconds(irtt[1], irtt[0]));
+  if (a.hasInitialRtt(s)) {
+    const irtt = seconds(a.initialRttAck(s), a.initialRttSyn(s));
+    if (irtt !== 0) out["tcp.analysis.initial_rtt"].put(f, irtt);
+  }
   if (ta.bytesInFlight !== 0) {
-    out["tcp.analysis.bytes_in_flight"].push(f, ta.bytesInFlight);
-    out["tcp.analysis.push_bytes_sent"].push(f, ta.pushBytesSent);
+    out["tcp.analysis.bytes_in_flight"].put(f, ta.bytesInFlight);
+    out["tcp.analysis.push_bytes_sent"].put(f, ta.pushBytesSent);
   }
   const fl = ta.flags;
   if (fl === 0) return;
-  out["tcp.analysis.flags"].push(f, 1);
-  if (fl & A_REUSED_PORTS) out["tcp.analysis.reused_ports"].push(f, 1);
+  out["tcp.analysis.flags"].put(f, 1);
+  if (fl & A_REUSED_PORTS) out["tcp.analysis.reused_ports"].put(f, 1);
   if (fl & A_RETRANSMISSION) {
-    out["tcp.analysis.retransmission"].push(f, 1);
+    out["tcp.analysis.retransmission"].put(f, 1);
     if (ta.rtoFrame >= 0 && seconds(f, ta.rtoFrame) !== 0) {
-      out["tcp.analysis.rto"].push(f, seconds(f, ta.rtoFrame));
-      out["tcp.analysis.rto_frame"].push(f, ta.rtoFrame + 1);
+      out["tcp.analysis.rto"].put(f, seconds(f, ta.rtoFrame));
+      out["tcp.analysis.rto_frame"].put(f, ta.rtoFrame + 1);
     }
   }
-  if (fl & A_FAST_RETRANSMISSION) { out["tcp.analysis.fast_retransmission"].push(f, 1); out["tcp.analysis.retransmission"].push(f, 1); }
-  if (fl & A_SPURIOUS_RETRANSMISSION) { out["tcp.analysis.spurious_retransmission"].push(f, 1); out["tcp.analysis.retransmission"].push(f, 1); }
-  if (fl & A_OUT_OF_ORDER) out["tcp.analysis.out_of_order"].push(f, 1);
-  if (fl & A_LOST_PACKET) out["tcp.analysis.lost_segment"].push(f, 1);
-  if (fl & A_ACK_LOST_PACKET) out["tcp.analysis.ack_lost_segment"].push(f, 1);
-  if (fl & A_WINDOW_UPDATE) out["tcp.analysis.window_update"].push(f, 1);
-  if (fl & A_WINDOW_FULL) out["tcp.analysis.window_full"].push(f, 1);
-  if (fl & A_KEEP_ALIVE) out["tcp.analysis.keep_alive"].push(f, 1);
-  if (fl & A_KEEP_ALIVE_ACK) out["tcp.analysis.keep_alive_ack"].push(f, 1);
+  if (fl & A_FAST_RETRANSMISSION) { out["tcp.analysis.fast_retransmission"].put(f, 1); out["tcp.analysis.retransmission"].put(f, 1); }
+  if (fl & A_SPURIOUS_RETRANSMISSION) { out["tcp.analysis.spurious_retransmission"].put(f, 1); out["tcp.analysis.retransmission"].put(f, 1); }
+  if (fl & A_OUT_OF_ORDER) out["tcp.analysis.out_of_order"].put(f, 1);
+  if (fl & A_LOST_PACKET) out["tcp.analysis.lost_segment"].put(f, 1);
+  if (fl & A_ACK_LOST_PACKET) out["tcp.analysis.ack_lost_segment"].put(f, 1);
+  if (fl & A_WINDOW_UPDATE) out["tcp.analysis.window_update"].put(f, 1);
+  if (fl & A_WINDOW_FULL) out["tcp.analysis.window_full"].put(f, 1);
+  if (fl & A_KEEP_ALIVE) out["tcp.analysis.keep_alive"].put(f, 1);
+  if (fl & A_KEEP_ALIVE_ACK) out["tcp.analysis.keep_alive_ack"].put(f, 1);
   if (ta.dupackNum) {
-    if (fl & A_DUPLICATE_ACK) out["tcp.analysis.duplicate_ack"].push(f, 1);
-    out["tcp.analysis.duplicate_ack_num"].push(f, ta.dupackNum);
-    out["tcp.analysis.duplicate_ack_frame"].push(f, ta.dupackFrame + 1);
-    out["tcp.analysis.duplicate_ack"].push(f, 1); // the expert item shares the abbrev
+    if (fl & A_DUPLICATE_ACK) out["tcp.analysis.duplicate_ack"].put(f, 1);
+    out["tcp.analysis.duplicate_ack_num"].put(f, ta.dupackNum);
+    out["tcp.analysis.duplicate_ack_frame"].put(f, ta.dupackFrame + 1);
+    out["tcp.analysis.duplicate_ack"].put(f, 1); // the expert item shares the abbrev
   }
-  if (fl & A_ZERO_WINDOW_PROBE) out["tcp.analysis.zero_window_probe"].push(f, 1);
-  if (fl & A_ZERO_WINDOW) out["tcp.analysis.zero_window"].push(f, 1);
-  if (fl & A_ZERO_WINDOW_PROBE_ACK) out["tcp.analysis.zero_window_probe_ack"].push(f, 1);
+  if (fl & A_ZERO_WINDOW_PROBE) out["tcp.analysis.zero_window_probe"].put(f, 1);
+  if (fl & A_ZERO_WINDOW) out["tcp.analysis.zero_window"].put(f, 1);
+  if (fl & A_ZERO_WINDOW_PROBE_ACK) out["tcp.analysis.zero_window_probe_ack"].put(f, 1);
 }
 

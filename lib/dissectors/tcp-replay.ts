@@ -4,8 +4,9 @@
 // conversation completeness, per-stream timestamps and relative SACK edges. One replay a capture serves all of
 // these fields (cached per layer table, so "decode as" starts a new one).
 
-import { ColumnBuilder, type Column } from "../decode/column.js";
+import type { Column } from "../decode/column.js";
 import type { LayerTable } from "../decode/layer-table.js";
+import { rowNumbers, type RowNumbers } from "../decode/row-numbers.js";
 import { u16, u32 } from "./bytes.js";
 import type { DeriveSource, FieldDef, FieldType } from "./field.js";
 import { OptionCursor, Step, TCPOPT_SACK, TCPOPT_WINDOW } from "./tcp-options.js";
@@ -13,7 +14,7 @@ import {
   AUX_DIR, AUX_ICMP_IP, AUX_QUOTED, AUX_REUSED, BaseSeqs, flagsOf, hdrLen, reuseCheck, TCP_NO_STREAM, tcpStreamOf,
   TH_ACK, TH_FIN, TH_RST, TH_SYN,
 } from "./tcp-streams.js";
-import { scanLayers, secondsBetween } from "./transport-scan.js";
+import { scanLayers } from "./transport-scan.js";
 import { SeqAnalyzer } from "./tcp-analysis.js";
 import { analysisFields, printAnalysis } from "./tcp-analysis-fields.js";
 
@@ -62,6 +63,9 @@ const O_OPTIONS_SACK_RE = 9;
 const O_CONNECTION_FIN_ACTIVE = 10;
 const O_CONNECTION_FIN_PASSIVE = 11;
 
+/** Fields with a value in (nearly) every segment: their arrays are sized for every tcp layer at once. */
+const PER_SEGMENT = new Set<string>(OWN.slice(0, O_TIME_DELTA + 1));
+
 const cache = new WeakMap<LayerTable, Map<string, Column>>();
 
 /** Every derived tcp column of the capture; computed once per layer table. */
@@ -69,12 +73,22 @@ function replay(src: DeriveSource): Map<string, Column> {
   const layers = src.layers();
   const hit = cache.get(layers);
   if (hit) return hit;
-  const out = new Map<string, ColumnBuilder>();
-  for (const [a, d] of defs) out.set(a, new ColumnBuilder(d, 1024));
-  const r = new Replay(src, layers, out);
-  scanLayers(src, "tcp", (b, o, e, rep, aux, f) => r.segment(b, o, e, rep, aux, f));
-  const n = src.file.index.count, cols = new Map<string, Column>();
-  for (const [a, bld] of out) cols.set(a, bld.finish(n));
+  const id = src.protoId("tcp"), n = src.file.index.count;
+  const { proto, aux } = layers;
+  let maxStream = -1, segments = 0;
+  for (let l = 0; l < layers.count; l++) {
+    if (proto[l] !== id) continue;
+    segments++;
+    const s = tcpStreamOf(aux[l]);
+    if (s !== TCP_NO_STREAM && s > maxStream) maxStream = s;
+  }
+  // Straight into typed arrays (decode/row-numbers.ts): a put per value, no Sink.
+  const out = new Map<string, RowNumbers>();
+  for (const [a, d] of defs) out.set(a, rowNumbers(d, n, PER_SEGMENT.has(a) ? segments : 0));
+  const r = new Replay(src, maxStream + 1, out);
+  if (segments > 0) scanLayers(src, "tcp", (b, o, e, rep, aux, f) => r.segment(b, o, e, rep, aux, f));
+  const cols = new Map<string, Column>();
+  for (const [a, o] of out) cols.set(a, o.finish());
   cache.set(layers, cols);
   return cols;
 }
@@ -91,19 +105,14 @@ class Replay {
   private readonly cur = new OptionCursor();
   private readonly analysis: SeqAnalyzer;
   private readonly seconds: (i: number, j: number) => number;
-  private readonly epoch: (f: number) => number;
-  private readonly b: ColumnBuilder[];
-  private readonly all: Record<string, ColumnBuilder>;
+  /** The frame index's exact timestamps (whole seconds, nanoseconds). */
+  private readonly tsSec: Float64Array;
+  private readonly tsNsec: Uint32Array;
+  private readonly b: RowNumbers[];
+  private readonly all: Record<string, RowNumbers>;
 
-  constructor(private readonly src: DeriveSource, layers: LayerTable, out: Map<string, ColumnBuilder>) {
-    let max = -1;
-    const id = src.protoId("tcp");
-    for (let l = 0; l < layers.count; l++) {
-      if (layers.proto[l] !== id) continue;
-      const s = tcpStreamOf(layers.aux[l]);
-      if (s !== TCP_NO_STREAM && s > max) max = s;
-    }
-    const n = max + 1;
+  /** `n`: streams (one more than the highest stream index). */
+  constructor(src: DeriveSource, n: number, out: Map<string, RowNumbers>) {
     this.seen = new Uint8Array(n);
     this.completeness = new Uint8Array(n);
     this.firstFrame = new Int32Array(n);
@@ -112,18 +121,28 @@ class Replay {
     this.base.ensure(Math.max(n - 1, 0));
     this.all = Object.fromEntries(out);
     this.b = OWN.map((a) => out.get(a)!);
-    this.seconds = (i, j) => secondsBetween(src, i, j);
     const { tsSec, tsNsec } = src.file.index;
-    // The same epoch seconds the dissection pass gives its analysis (walk.ts ctx.time), so both decide alike.
-    this.epoch = (f) => tsSec[f] + tsNsec[f] / 1e9;
-    this.analysis = new SeqAnalyzer(true, (i, _ti, j) => secondsBetween(src, i, j));
+    this.tsSec = tsSec;
+    this.tsNsec = tsNsec;
+    this.seconds = (i, j) => this.between(i, j);
+    this.analysis = new SeqAnalyzer(true, (i, _ti, j) => this.between(i, j));
+  }
+
+  /** Epoch seconds of frame f: the same the dissection pass gives its analysis (walk.ts ctx.time), so both decide alike. */
+  private epoch(f: number): number {
+    return this.tsSec[f] + this.tsNsec[f] / 1e9;
+  }
+
+  /** Exact seconds from frame j to frame i, from the integer (sec, nsec) pairs (transport-scan.ts secondsBetween). */
+  private between(i: number, j: number): number {
+    return (this.tsSec[i] - this.tsSec[j]) + (this.tsNsec[i] - this.tsNsec[j]) / 1e9;
   }
 
   segment(b: Uint8Array, o: number, e: number, rep: number, aux: number, f: number): void {
     const s = tcpStreamOf(aux), c = e - o, B = this.b;
     if (s === TCP_NO_STREAM) {
       // Quoted in an ICMPv4 error: tshark shows the raw sequence number as soon as 8 bytes are there.
-      if (aux & AUX_ICMP_IP && c >= 8) B[O_SEQ].push(f, u32(b, o + 4));
+      if (aux & AUX_ICMP_IP && c >= 8) B[O_SEQ].put(f, u32(b, o + 4));
       return;
     }
     const d = aux & AUX_DIR, fl = flagsOf(b, o), hl = hdrLen(b, o);
@@ -135,8 +154,8 @@ class Replay {
     const A = this.analysis, now = this.epoch(f);
     A.begin(s, d);
     if (aux & AUX_REUSED || reuse === 2 || reuse === 3) A.reused(s, d, reuse === 2);
-    B[O_COMPLETENESS].push(f, this.completeness[s]);
-    const rel = secondsBetween(this.src, f, this.firstFrame[s]), delta = secondsBetween(this.src, f, this.prevFrame[s]);
+    B[O_COMPLETENESS].put(f, this.completeness[s]);
+    const rel = this.between(f, this.firstFrame[s]), delta = this.between(f, this.prevFrame[s]);
     this.prevFrame[s] = f;
     const known = !(aux & AUX_QUOTED) && rep >= hl, seglen = known ? rep - hl : 0;
     if (known) {
@@ -145,20 +164,20 @@ class Replay {
     }
     const relSeq = known ? (seq - this.base.get(s, d)) >>> 0 : seq;
     const relAck = known && fl & TH_ACK ? (ack - this.base.get(s, d ^ 1)) >>> 0 : ack;
-    if (!(aux & AUX_ICMP_IP)) B[O_SEQ].push(f, relSeq);
+    if (!(aux & AUX_ICMP_IP)) B[O_SEQ].put(f, relSeq);
     if (hl < 20) return; // bogus header length: tshark stops here
     this.complete(s, isNew && !(aux & AUX_REUSED), fl, seglen);
-    if (known) B[O_NXTSEQ].push(f, (relSeq + seglen + (fl & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
-    B[O_ACK].push(f, relAck);
+    if (known) B[O_NXTSEQ].put(f, (relSeq + seglen + (fl & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
+    B[O_ACK].put(f, relAck);
     const ws = this.winScale[s * 2 + d];
-    B[O_WINDOW_SIZE].push(f, known && !(fl & TH_SYN) && ws >= 0 ? (win * 2 ** ws) >>> 0 : win);
-    if (!(fl & TH_SYN)) B[O_WINDOW_SIZE_SCALEFACTOR].push(f, ws >= 0 ? 1 << ws : ws);
+    B[O_WINDOW_SIZE].put(f, known && !(fl & TH_SYN) && ws >= 0 ? (win * (1 << ws)) >>> 0 : win);
+    if (!(fl & TH_SYN)) B[O_WINDOW_SIZE_SCALEFACTOR].put(f, ws >= 0 ? 1 << ws : ws);
     const close = A.header(s, d, f, now, fl);
-    if (close === 1) B[O_CONNECTION_FIN_ACTIVE].push(f, 1);
-    if (close === 2) B[O_CONNECTION_FIN_PASSIVE].push(f, 1);
+    if (close === 1) B[O_CONNECTION_FIN_ACTIVE].put(f, 1);
+    if (close === 2) B[O_CONNECTION_FIN_PASSIVE].put(f, 1);
     if (c < 20) return; // the urgent pointer is not captured: tshark stops before the timestamps
-    B[O_TIME_RELATIVE].push(f, rel);
-    B[O_TIME_DELTA].push(f, delta);
+    B[O_TIME_RELATIVE].put(f, rel);
+    B[O_TIME_DELTA].put(f, delta);
     if (!this.options(b, o, e, hl, s, d, f)) return;
     printAnalysis(A, s, f, this.all, this.seconds);
     if (fl & TH_SYN) this.verifyWindowScaling(s, d, (fl & TH_ACK) !== 0);
@@ -194,6 +213,9 @@ class Replay {
   /** Walks the options: window scale and SACK edges. False when tshark's option walk ends in an exception. */
   private options(b: Uint8Array, o: number, e: number, hl: number, s: number, d: number, f: number): boolean {
     if (hl <= 20) return true;
+    // Most segments carry only NOP, NOP, Timestamps (12 bytes), all captured: a walk that changes nothing and ends
+    // normally, so it is skipped.
+    if (hl === 32 && e - o >= 32 && b[o + 20] === 1 && b[o + 21] === 1 && b[o + 22] === 8 && b[o + 23] === 10) return true;
     const cur = this.cur.start(b, o, e, hl);
     for (;;) {
       const st = cur.step();
@@ -215,11 +237,11 @@ class Replay {
     while (left >= 4) {
       if (p + 4 > end) break;
       const l = (u32(cur.b, p) - base) >>> 0;
-      B[O_OPTIONS_SACK_LE].push(f, l);
+      B[O_OPTIONS_SACK_LE].put(f, l);
       left -= 4;
       if (left < 4 || p + 8 > end) break;
       const r = (u32(cur.b, p + 4) - base) >>> 0;
-      B[O_OPTIONS_SACK_RE].push(f, r);
+      B[O_OPTIONS_SACK_RE].put(f, r);
       left -= 4;
       p += 8;
       le.push(l);

@@ -11,7 +11,15 @@ import { byPorts } from "./handoff.js";
 import { copy, u16 } from "./bytes.js";
 import { fragmented, hasAddresses, inError, net, setSegmentPorts } from "./pinfo.js";
 import { EndpointTable, IntVec } from "./transport-endpoints.js";
-import { Column, ColumnBuilder } from "../decode/column.js";
+import type { Column } from "../decode/column.js";
+import type { LayerTable } from "../decode/layer-table.js";
+import { rowNumbers } from "../decode/row-numbers.js";
+
+/** [udp.time_relative, udp.time_delta] (set as timeField declares them). */
+const timeDefs: FieldDef[] = [];
+
+/** Both time columns come from one scan of the udp layers, cached per layer table ("decode as" starts again). */
+const timesCache = new WeakMap<LayerTable, Column[]>();
 
 // Byte offsets (RFC 768).
 const SRC_PORT = 0;
@@ -188,13 +196,16 @@ function streamOf(frame: number, sport: number, dport: number): number {
 
 /** udp.time_relative (since the stream's first datagram) or udp.time_delta (since its previous timestamped one). */
 function timeField(abbrev: string, name: string, description: string, relative: boolean): FieldDef {
-  const def: FieldDef = { abbrev, name, type: "rel_time", description, deriveDepth: "streams", derive: (src) => streamTimes(def, src, relative) };
+  const def: FieldDef = { abbrev, name, type: "rel_time", description, deriveDepth: "streams", derive: (src) => streamTimes(src)[relative ? 0 : 1] };
+  timeDefs[relative ? 0 : 1] = def;
   return def;
 }
 
-function streamTimes(def: FieldDef, src: DeriveSource, relative: boolean): Column {
-  const layers = src.layers(), id = src.protoId("udp"), { tsSec, tsNsec } = src.file.index;
-  const n = src.file.index.count, out = new ColumnBuilder(def, 1024);
+function streamTimes(src: DeriveSource): Column[] {
+  const layers = src.layers(), hit = timesCache.get(layers);
+  if (hit) return hit;
+  const id = src.protoId("udp"), { tsSec, tsNsec } = src.file.index, n = src.file.index.count;
+  const rel = rowNumbers(timeDefs[0], n, 0), delta = rowNumbers(timeDefs[1], n, 0);
   const firstFrame = new IntVec(256, -1), prevFrame = new IntVec(256, -1);
   for (let l = 0; l < layers.count; l++) {
     if (layers.proto[l] !== id) continue;
@@ -204,11 +215,14 @@ function streamTimes(def: FieldDef, src: DeriveSource, relative: boolean): Colum
     prevFrame.ensure(s);
     if (firstFrame.data[s] < 0) { firstFrame.data[s] = f; prevFrame.data[s] = f; }
     if (!(a & AUX_TIMESTAMPED)) continue;
-    const ref = relative ? firstFrame.data[s] : prevFrame.data[s];
-    out.push(f, (tsSec[f] - tsSec[ref]) + (tsNsec[f] - tsNsec[ref]) / 1e9);
+    const first = firstFrame.data[s], prev = prevFrame.data[s];
+    rel.put(f, (tsSec[f] - tsSec[first]) + (tsNsec[f] - tsNsec[first]) / 1e9);
+    delta.put(f, (tsSec[f] - tsSec[prev]) + (tsNsec[f] - tsNsec[prev]) / 1e9);
     prevFrame.data[s] = f;
   }
-  return out.finish(n);
+  const cols = [rel.finish(), delta.finish()];
+  timesCache.set(layers, cols);
+  return cols;
 }
 
 /** Info-column summary: "sport → dport Len=N". */

@@ -114,6 +114,7 @@ export class Capture implements DeriveSource {
   protoId(proto: string): number { return lookupProtocol(proto)?.id ?? -1; }
   protoName(id: number): string { return DISSECTORS[id]?.proto ?? "?"; }
   protoListed(id: number, aux: number): boolean { return DISSECTORS[id]?.listed?.(aux) ?? true; }
+  protoListedVaries(id: number): boolean { return DISSECTORS[id]?.listed !== undefined; }
 
   /** Jupyter display: the capinfos-like summary with the protocol hierarchy, as text and as escaped HTML. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
@@ -207,4 +208,5 @@ class DeriveView implements DeriveSource {
   protoId(proto: string): number { return this.cap.protoId(proto); }
   protoName(id: number): string { return this.cap.protoName(id); }
   protoListed(id: number, aux: number): boolean { return this.cap.protoListed(id, aux); }
+  protoListedVaries(id: number): boolean { return this.cap.protoListedVaries(id); }
 }
