@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { KERNEL_ENV } from "../kernel/install.js";
 import { RESULT_MARK, type ChildResult } from "./child.js";
 
 export type { ChildResult } from "./child.js";
@@ -34,7 +35,9 @@ const STDERR_KEEP = 4096;
 export function runChild(module: string, fn: string, args: unknown = null, nodeArgs: readonly string[] = [], timeoutMs = 30 * 60_000): Promise<ChildResult> {
   const target = path.isAbsolute(module) ? module : fileURLToPath(new URL(module, import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", ...nodeArgs, CHILD_JS, target, fn, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+    // Wirebook's measurements run as the kernel runs (its environment: kernel/install.ts KERNEL_ENV).
+    const child = spawn(process.execPath, ["--expose-gc", ...nodeArgs, CHILD_JS, target, fn, JSON.stringify(args)],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...KERNEL_ENV } });
     let out = "", err = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => { out += d; });
     child.stderr.setEncoding("utf8").on("data", (d: string) => { err = (err + d).slice(-STDERR_KEEP); });
