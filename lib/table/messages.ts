@@ -14,8 +14,8 @@ import { Column } from "../decode/column.js";
 import { compileFilter } from "../dsl/index.js";
 import type { Capture } from "./capture.js";
 import { unknownField } from "./errors.js";
-import { fromFrames, fromSlots } from "./message-gather.js";
-import { extractSlots, presentAnywhere } from "./message-extract.js";
+import { fromFrames } from "./message-gather.js";
+import { extractRows, presentAnywhere } from "./message-extract.js";
 import { MessageRows } from "./message-rows.js";
 import { toTable, type ColumnTable } from "./to-arquero.js";
 
@@ -86,8 +86,8 @@ class MessageColumns {
     if (byProto.size === 0) return;
     const protos = [...byProto.keys()], sources = this.rows.sources(protos);
     const groups = protos.map((p, k) => ({ sources: sources[k], fields: byProto.get(p)! }));
-    const slots = extractSlots(this.cap.file, this.rows.lt, groups);
-    groups.forEach((g, k) => g.fields.forEach((f, j) => this.cache.set(f.abbrev, fromSlots(f, slots[k][j], g.sources))));
+    const cols = extractRows(this.cap.file, this.rows.lt, groups, this.rows.count);
+    groups.forEach((g, k) => g.fields.forEach((f, j) => this.cache.set(f.abbrev, cols[k][j])));
   }
 
   column(abbrev: string): Column {
