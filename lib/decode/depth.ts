@@ -3,7 +3,8 @@
 // pass's cost and changes none of those answers. So a pass dissects only what the requested fields need:
 //
 //   - link, network and transport headers always (they are cheap, and ICMP errors quote them);
-//   - conversation numbering (tcp.stream, udp.stream) only when asked for;
+//   - conversation numbering (tcp.stream, udp.stream) only when asked for, each transport on its own (a message table
+//     of a protocol that only rides TCP has no UDP layer to number);
 //   - a TCP/UDP payload only when its port dissector can lead to a requested protocol (TCP sequence analysis and
 //     reassembly run only for those streams, since they serve the hand-off).
 //
@@ -16,15 +17,17 @@ import type { HandoffTables } from "../dissectors/handoff.js";
 
 /** What a pass must do beyond the headers up to the transport layer. */
 export interface WalkDepth {
-  /** Number TCP/UDP conversations (the stream index in the layers' aux). */
-  readonly streams: boolean;
+  /** Number TCP conversations (the stream index in the tcp layers' aux). */
+  readonly tcpStreams: boolean;
+  /** Number UDP conversations (the stream index in the udp layers' aux). */
+  readonly udpStreams: boolean;
   /** Protocols to follow above TCP/UDP (by name); null follows every payload (the full pass). */
   readonly payload: ReadonlySet<string> | null;
 }
 
-export const FULL_DEPTH: WalkDepth = { streams: true, payload: null };
-export const HEADERS_DEPTH: WalkDepth = { streams: false, payload: new Set() };
-export const STREAMS_DEPTH: WalkDepth = { streams: true, payload: new Set() };
+export const FULL_DEPTH: WalkDepth = { tcpStreams: true, udpStreams: true, payload: null };
+export const HEADERS_DEPTH: WalkDepth = { tcpStreams: false, udpStreams: false, payload: new Set() };
+export const STREAMS_DEPTH: WalkDepth = { tcpStreams: true, udpStreams: true, payload: new Set() };
 
 /**
  * Protocols a pass dissects whatever its depth: everything below TCP/UDP payloads, and the stacks a link type starts
@@ -36,9 +39,6 @@ const HEADER_PROTOS = new Set([
   "ipv6.fraghdr", "ipv6.dstopts", "icmp", "icmpv6", "tcp", "udp",
   "nordic_ble", "hci_h4", "bthci_acl", "bluetooth", "btle_rf", "btle", "btcommon", "btl2cap", "btatt", "btsmp",
 ]);
-
-/** Fields of header protocols that read the conversation number (set by the stream lookup). */
-const STREAM_FIELDS = new Set(["tcp.stream", "udp.stream"]);
 
 /**
  * Protocols carried inside another application protocol rather than found by port: modbus inside mbtcp's ADU,
@@ -55,24 +55,37 @@ const CARRIED_BY: Record<string, readonly string[]> = {
  * followed by name only when some TCP/UDP port table entry is that protocol or its carrier; otherwise full depth.
  */
 export function depthFor(fields: readonly { abbrev: string; proto: string }[], tables: HandoffTables): WalkDepth {
-  let streams = false;
+  let tcpStreams = false, udpStreams = false;
   const payload = new Set<string>();
   const onPorts = portProtocols(tables);
   for (const { abbrev, proto } of fields) {
     if (HEADER_PROTOS.has(proto)) {
-      if (STREAM_FIELDS.has(abbrev)) streams = true;
+      if (abbrev === "tcp.stream") tcpStreams = true;
+      else if (abbrev === "udp.stream") udpStreams = true;
       continue;
     }
     const via = onPorts.has(proto) ? [proto] : CARRIED_BY[proto]?.filter((c) => onPorts.has(c)) ?? [];
     if (via.length === 0) return FULL_DEPTH;
     for (const v of via) payload.add(v);
   }
-  return { streams, payload };
+  return { tcpStreams, udpStreams, payload };
+}
+
+/**
+ * The transports a payload protocol reaches a pass by: tcp (udp) when it or its carrier is on that transport's port
+ * table. Null for a header protocol, or one no port leads to: it may sit anywhere in a frame.
+ */
+export function transportsOf(proto: string, tables: HandoffTables): { tcp: boolean; udp: boolean } | null {
+  if (HEADER_PROTOS.has(proto)) return null;
+  const via = [proto, ...(CARRIED_BY[proto] ?? [])];
+  const on = (t: HandoffTables["tcpPort"]) => t.some((d) => d !== undefined && via.includes(d.proto));
+  const tcp = on(tables.tcpPort), udp = on(tables.udpPort);
+  return tcp || udp ? { tcp, udp } : null;
 }
 
 /** True when a pass of depth `have` recorded everything a pass of depth `want` would. */
 export function covers(have: WalkDepth, want: WalkDepth): boolean {
-  if (want.streams && !have.streams) return false;
+  if ((want.tcpStreams && !have.tcpStreams) || (want.udpStreams && !have.udpStreams)) return false;
   if (have.payload === null) return true;
   if (want.payload === null) return false;
   for (const p of want.payload) if (!have.payload.has(p)) return false;
@@ -82,7 +95,7 @@ export function covers(have: WalkDepth, want: WalkDepth): boolean {
 /** The smallest depth covering both. */
 export function union(a: WalkDepth, b: WalkDepth): WalkDepth {
   const payload = a.payload === null || b.payload === null ? null : new Set([...a.payload, ...b.payload]);
-  return { streams: a.streams || b.streams, payload };
+  return { tcpStreams: a.tcpStreams || b.tcpStreams, udpStreams: a.udpStreams || b.udpStreams, payload };
 }
 
 /**
@@ -113,10 +126,10 @@ function portProtocols(tables: HandoffTables): Set<string> {
   return out;
 }
 
-/** Text for messages and tests: "headers", "headers+streams", "payload of mqtt, mbtcp", "full". */
+/** Text for messages and tests: "headers", "headers+streams", "headers+tcp streams", "payload of mqtt, mbtcp", "full". */
 export function describeDepth(d: WalkDepth): string {
   if (d.payload === null) return "full";
-  const parts = [d.streams ? "headers+streams" : "headers"];
+  const parts = [d.tcpStreams && d.udpStreams ? "headers+streams" : d.tcpStreams ? "headers+tcp streams" : d.udpStreams ? "headers+udp streams" : "headers"];
   if (d.payload.size) parts.push(`payload of ${[...d.payload].join(", ")}`);
   return parts.join(", ");
 }

@@ -28,11 +28,13 @@ class Pass implements DissectContext {
   bufTag = 0;
   switched: Uint8Array | null = null;
 
-  readonly streams: boolean;
+  readonly tcpStreams: boolean;
+  readonly udpStreams: boolean;
   private readonly gate: PayloadGate;
 
   constructor(readonly layers: LayerTable, readonly tables: HandoffTables, depth: WalkDepth, dissectors: readonly Dissector[]) {
-    this.streams = depth.streams;
+    this.tcpStreams = depth.tcpStreams;
+    this.udpStreams = depth.udpStreams;
     this.gate = new PayloadGate(depth, dissectors);
   }
 

@@ -74,6 +74,23 @@ export class MessageRows {
     return out.map((b) => b.finish());
   }
 
+  /** True when some row's frame has a layer of `proto` whose aux passes `test`. */
+  framesHold(proto: number, test: (aux: number) => boolean): boolean {
+    const { lt, frame } = this, p = lt.proto, a = lt.aux, fs = lt.frameStart;
+    for (let r = 0; r < frame.length; r++) {
+      if (r > 0 && frame[r] === frame[r - 1]) continue;
+      for (let l = fs[frame[r]], end = fs[frame[r] + 1]; l < end; l++) if (p[l] === proto && test(a[l])) return true;
+    }
+    return false;
+  }
+
+  /** True when some layer of `proto` in the capture has an aux passing `test` (a native scan for the layers). */
+  anyLayer(proto: number, test: (aux: number) => boolean): boolean {
+    const p = this.lt.proto.subarray(0, this.lt.count), a = this.lt.aux;
+    for (let l = p.indexOf(proto); l >= 0; l = p.indexOf(proto, l + 1)) if (test(a[l])) return true;
+    return false;
+  }
+
   /** Per row, the position of its message among the frame's messages (0 for the first). */
   kth(): Uint32Array {
     const out = new Uint32Array(this.count);
