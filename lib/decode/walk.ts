@@ -2,6 +2,7 @@
 // One pass a capture (again only after "decode as" changes the hand-off tables). Reads the file chunk by chunk.
 
 import { frameChunks, type Chunk } from "../capture/chunks.js";
+import type { FrameIndex } from "../capture/frame-index.js";
 import type { CaptureFile } from "../capture/types.js";
 import type { DissectContext, Dissector } from "../dissectors/dissector.js";
 import type { HandoffTables } from "../dissectors/handoff.js";
@@ -17,7 +18,6 @@ export type ChunkHook = (chunk: Chunk, layers: LayerTable, firstLayer: number, l
 class Pass implements DissectContext {
   frame = 0;
   linktype = 0;
-  time = 0;
   nextOff = 0;
   nextEnd = 0;
   nextRep = 0;
@@ -32,10 +32,16 @@ class Pass implements DissectContext {
   readonly udpStreams: boolean;
   private readonly gate: PayloadGate;
 
-  constructor(readonly layers: LayerTable, readonly tables: HandoffTables, depth: WalkDepth, dissectors: readonly Dissector[]) {
+  constructor(readonly layers: LayerTable, readonly tables: HandoffTables, depth: WalkDepth, dissectors: readonly Dissector[],
+    private readonly index: FrameIndex) {
     this.tcpStreams = depth.tcpStreams;
     this.udpStreams = depth.udpStreams;
     this.gate = new PayloadGate(depth, dissectors);
+  }
+
+  /** The frame's timestamp, computed when asked: few dissectors read it (TCP analysis, ICMP), most frames never. */
+  get time(): number {
+    return this.index.tsSec[this.frame] + this.index.tsNsec[this.frame] / 1e9;
   }
 
   follows(d: Dissector | null | undefined): boolean {
@@ -92,7 +98,7 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
   for (const d of dissectors) d.reset?.();
   const { index, info } = file;
   const layers = new LayerTable(index.count, depth);
-  const ctx = new Pass(layers, tables, depth, dissectors);
+  const ctx = new Pass(layers, tables, depth, dissectors, index);
   const ifaces = info.interfaces;
   for (const chunk of frameChunks(file)) {
     const firstLayer = layers.count;
@@ -100,8 +106,9 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
       ctx.frame = i;
       const lt = ifaces[index.iface[i]]?.linktype ?? -1;
       ctx.linktype = lt;
-      ctx.time = index.tsSec[i] + index.tsNsec[i] / 1e9;
-      const o = index.offset[i] - chunk.base;
+      // An int: the offset in the chunk is below the chunk size. From a Float64Array it would be a double, and every
+      // dissector's byte reads would convert it.
+      const o = (index.offset[i] - chunk.base) | 0;
       ctx.frameBase = o;
       ctx.bufTag = 0;
       ctx.chunkBuf = chunk.buf;
