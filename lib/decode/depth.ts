@@ -100,24 +100,56 @@ export function union(a: WalkDepth, b: WalkDepth): WalkDepth {
 
 /**
  * A pass-time test of whether a payload handed to `d` must be followed: a dense array over dissector ids, so TCP
- * and UDP pay one array load per segment.
+ * and UDP pay one array load per segment. For the port choice TCP and UDP make, a code per port (built from this
+ * capture's tables when the pass starts, since "decode as" may change them between passes): one 64 KiB array stays
+ * in cache, where the 65536-entry dissector tables would cost a cache miss per ephemeral port.
  */
 export class PayloadGate {
   /** True for the full pass: every payload is followed. */
   readonly all: boolean;
   private readonly wanted: Uint8Array;
+  /** Per TCP (UDP) port: NONE, SKIP (a dissector this pass does not follow) or FOLLOW. */
+  private readonly tcp: Uint8Array;
+  private readonly udp: Uint8Array;
+  /** Whether a payload no port claims (the "data" fallback) is followed. */
+  private readonly data: boolean;
 
-  constructor(depth: WalkDepth, dissectors: readonly Dissector[]) {
+  constructor(depth: WalkDepth, dissectors: readonly Dissector[], tables: HandoffTables) {
     this.all = depth.payload === null;
     this.wanted = new Uint8Array(dissectors.length);
     if (depth.payload) for (const d of dissectors) if (depth.payload.has(d.proto)) this.wanted[d.id!] = 1;
+    this.data = this.follows(tables.data);
+    this.tcp = this.portCodes(tables.tcpPort);
+    this.udp = this.portCodes(tables.udpPort);
   }
 
   /** Whether a payload whose dissector is `d` is followed. */
   follows(d: Dissector | null | undefined): boolean {
     return this.all || (d != null && this.wanted[d.id!] === 1);
   }
+
+  /** TCP's test: a followed dissector on either port, or the data fallback when neither port has one. */
+  followsTcp(sport: number, dport: number): boolean {
+    if (this.all) return true;
+    const a = this.tcp[sport], b = this.tcp[dport];
+    return a === FOLLOW || b === FOLLOW || (a === NONE && b === NONE && this.data);
+  }
+
+  /** UDP's test, as its hand-off chooses (handoff.ts byPorts): the lower port's dissector, else the higher's, else data. */
+  followsUdp(sport: number, dport: number): boolean {
+    if (this.all) return true;
+    const lo = this.udp[sport < dport ? sport : dport], hi = this.udp[sport < dport ? dport : sport];
+    return lo !== NONE ? lo === FOLLOW : hi !== NONE ? hi === FOLLOW : this.data;
+  }
+
+  private portCodes(table: HandoffTables["tcpPort"]): Uint8Array {
+    const out = new Uint8Array(65536);
+    table.forEach((d, port) => { if (d !== undefined) out[port] = this.follows(d) ? FOLLOW : SKIP; });
+    return out;
+  }
 }
+
+const NONE = 0, SKIP = 1, FOLLOW = 2;
 
 /** Every protocol some TCP or UDP port hands to (the defaults plus this capture's "decode as" entries). */
 function portProtocols(tables: HandoffTables): Set<string> {

@@ -36,7 +36,7 @@ class Pass implements DissectContext {
     private readonly index: FrameIndex) {
     this.tcpStreams = depth.tcpStreams;
     this.udpStreams = depth.udpStreams;
-    this.gate = new PayloadGate(depth, dissectors);
+    this.gate = new PayloadGate(depth, dissectors, tables);
   }
 
   /** The frame's timestamp, computed when asked: few dissectors read it (TCP analysis, ICMP), most frames never. */
@@ -46,6 +46,14 @@ class Pass implements DissectContext {
 
   follows(d: Dissector | null | undefined): boolean {
     return this.gate.follows(d);
+  }
+
+  followsTcp(sport: number, dport: number): boolean {
+    return this.gate.followsTcp(sport, dport);
+  }
+
+  followsUdp(sport: number, dport: number): boolean {
+    return this.gate.followsUdp(sport, dport);
   }
 
   layer(d: Dissector, o: number, end: number, rep: number, aux = 0): number {

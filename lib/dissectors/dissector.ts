@@ -52,6 +52,10 @@ export interface DissectContext {
    * gets false records its own layer and stops: nothing the pass was asked for lies above it.
    */
   follows(d: Dissector | null | undefined): boolean;
+  /** follows() for the dissector TCP would hand a segment between these ports to (either port's, else data). */
+  followsTcp(sport: number, dport: number): boolean;
+  /** follows() for the dissector UDP would hand a datagram between these ports to (handoff.ts byPorts, else data). */
+  followsUdp(sport: number, dport: number): boolean;
   /**
    * Records that `d` occupies b[o..end) with reported length rep. `aux` is one number the dissector keeps for its
    * getters (tcp keeps its stream index there). Returns the layer's index.

@@ -191,8 +191,7 @@ export const tcp: Dissector = {
     setSegmentPorts(f, sport, dport);
     // A shallow pass (lib/decode/depth.ts) skips what only serves the payload when no dissector this segment could
     // go to is wanted. Decided by the two ports, so every segment of a stream gets the same answer.
-    const follow = ctx.follows(ctx.tables.tcpPort[sport]) || ctx.follows(ctx.tables.tcpPort[dport]) ||
-      (ctx.tables.tcpPort[sport] === undefined && ctx.tables.tcpPort[dport] === undefined && ctx.follows(ctx.tables.data));
+    const follow = ctx.followsTcp(sport, dport);
     // A pass that numbers no conversations marks the segment as one it would have numbered (message tables check).
     let s = TCP_UNNUMBERED;
     if (follow || ctx.tcpStreams) {

@@ -164,8 +164,8 @@ export const udp: Dissector = {
     ctx.layer(this, o, end, rep, (stream << AUX_SHIFT) | aux);
     // Nothing is handed on without a captured payload byte (tshark shows no layer after udp then).
     if (!payload || c === UDP_HEADER_LEN) return null;
+    if (!ctx.followsUdp(sport, dport)) return null;
     const next = byPorts(ctx.tables.udpPort, sport, dport) ?? ctx.tables.data;
-    if (!ctx.follows(next)) return null;
     // The payload ends where the UDP length says, or where IP's does if that is shorter (decode_udp_ports).
     const p = o + UDP_HEADER_LEN;
     const prep = Math.min(rep, ulen) - UDP_HEADER_LEN;

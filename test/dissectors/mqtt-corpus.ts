@@ -145,6 +145,8 @@ export class RecordingContext implements DissectContext {
   readonly tcpStreams = true;
   readonly udpStreams = true;
   follows(): boolean { return true; }
+  followsTcp(): boolean { return true; }
+  followsUdp(): boolean { return true; }
   nextOff = 0;
   nextEnd = 0;
   nextRep = 0;
