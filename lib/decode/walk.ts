@@ -9,6 +9,13 @@ import type { HandoffTables } from "../dissectors/handoff.js";
 import { FULL_DEPTH, PayloadGate, type WalkDepth } from "./depth.js";
 import { LayerTable } from "./layer-table.js";
 
+/**
+ * Bytes read at a time. Small enough that a chunk stays in the CPU's L2 cache from the read to its frames' dissection:
+ * the pass touches a few bytes of each frame, and with 8 MiB chunks most of those touches missed the cache (measured
+ * on 2M frames: a bare read-and-record loop took 290 ms with 256 KiB chunks, 450 ms with 8 MiB; the pass ~15% less).
+ */
+const WALK_CHUNK = 256 << 10;
+
 /** A dissector chain deeper than this is a loop (a hostile packet tunnelling into itself): stop and flag it. */
 const MAX_DEPTH = 48;
 
@@ -108,7 +115,7 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
   const layers = new LayerTable(index.count, depth);
   const ctx = new Pass(layers, tables, depth, dissectors, index);
   const ifaces = info.interfaces;
-  for (const chunk of frameChunks(file)) {
+  for (const chunk of frameChunks(file, 0, index.count, WALK_CHUNK)) {
     const firstLayer = layers.count;
     for (let i = chunk.first; i < chunk.last; i++) {
       ctx.frame = i;
