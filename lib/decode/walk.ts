@@ -2,7 +2,6 @@
 // One pass a capture (again only after "decode as" changes the hand-off tables). Reads the file chunk by chunk.
 
 import { frameChunks, type Chunk } from "../capture/chunks.js";
-import type { FrameIndex } from "../capture/frame-index.js";
 import type { CaptureFile } from "../capture/types.js";
 import type { DissectContext, Dissector } from "../dissectors/dissector.js";
 import type { HandoffTables } from "../dissectors/handoff.js";
@@ -25,6 +24,7 @@ export type ChunkHook = (chunk: Chunk, layers: LayerTable, firstLayer: number, l
 class Pass implements DissectContext {
   frame = 0;
   linktype = 0;
+  time = 0;
   nextOff = 0;
   nextEnd = 0;
   nextRep = 0;
@@ -39,16 +39,10 @@ class Pass implements DissectContext {
   readonly udpStreams: boolean;
   private readonly gate: PayloadGate;
 
-  constructor(readonly layers: LayerTable, readonly tables: HandoffTables, depth: WalkDepth, dissectors: readonly Dissector[],
-    private readonly index: FrameIndex) {
+  constructor(readonly layers: LayerTable, readonly tables: HandoffTables, depth: WalkDepth, dissectors: readonly Dissector[]) {
     this.tcpStreams = depth.tcpStreams;
     this.udpStreams = depth.udpStreams;
     this.gate = new PayloadGate(depth, dissectors, tables);
-  }
-
-  /** The frame's timestamp, computed when asked: few dissectors read it (TCP analysis, ICMP), most frames never. */
-  get time(): number {
-    return this.index.tsSec[this.frame] + this.index.tsNsec[this.frame] / 1e9;
   }
 
   follows(d: Dissector | null | undefined): boolean {
@@ -113,7 +107,7 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
   for (const d of dissectors) d.reset?.();
   const { index, info } = file;
   const layers = new LayerTable(index.count, depth);
-  const ctx = new Pass(layers, tables, depth, dissectors, index);
+  const ctx = new Pass(layers, tables, depth, dissectors);
   const ifaces = info.interfaces;
   for (const chunk of frameChunks(file, 0, index.count, WALK_CHUNK)) {
     const firstLayer = layers.count;
@@ -121,6 +115,9 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
       ctx.frame = i;
       const lt = ifaces[index.iface[i]]?.linktype ?? -1;
       ctx.linktype = lt;
+      // Set for every frame: a getter computing it on demand was slower (TCP analysis reads it for every segment it
+      // follows, and the getter was not inlined there).
+      ctx.time = index.tsSec[i] + index.tsNsec[i] / 1e9;
       // An int: the offset in the chunk is below the chunk size. From a Float64Array it would be a double, and every
       // dissector's byte reads would convert it.
       const o = (index.offset[i] - chunk.base) | 0;
