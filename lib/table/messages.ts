@@ -122,8 +122,7 @@ class MessageColumns {
     const e = lookupField(abbrev)!;
     if (FROM_INDEX[abbrev]) return this.cap.count > 0;
     if (e.protoId < 0 || e.field.derive) return this.cap.column(abbrev).presentCount() > 0;
-    const c = this.column(abbrev);
-    for (let r = 0; r < this.rows.count; r++) if (c.count(r) > 0) return true;
+    if (this.column(abbrev).presentCount() > 0) return true;
     if (this.cap.isDecoded(abbrev)) return this.cap.column(abbrev).presentCount() > 0;
     // A conversation number the pass did not assign (see messageTable) is there wherever one would have been.
     const sc = STREAM_COLUMNS.find((c) => c.abbrev === abbrev);
