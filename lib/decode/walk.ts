@@ -108,23 +108,27 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
   const { index, info } = file;
   const layers = new LayerTable(index.count, depth);
   const ctx = new Pass(layers, tables, depth, dissectors);
-  const ifaces = info.interfaces;
+  // Each interface's link type and first dissector, looked up once rather than per frame.
+  const ifaces = info.interfaces, linktypeOf = Array.from(ifaces, (f) => f?.linktype ?? -1);
+  const startOf = linktypeOf.map((lt) => (lt >= 0 ? tables.linktype[lt] ?? null : null));
+  // The index's arrays in locals: the loop calls out to the dissectors, after which fields would be read again.
+  const { offset, caplen, len, tsSec, tsNsec, iface } = index;
   for (const chunk of frameChunks(file, 0, index.count, WALK_CHUNK)) {
-    const firstLayer = layers.count;
+    const firstLayer = layers.count, buf = chunk.buf, base = chunk.base;
+    ctx.chunkBuf = buf;
     for (let i = chunk.first; i < chunk.last; i++) {
       ctx.frame = i;
-      const lt = ifaces[index.iface[i]]?.linktype ?? -1;
-      ctx.linktype = lt;
+      const k = iface[i], start = k < startOf.length ? startOf[k] : null;
+      ctx.linktype = k < linktypeOf.length ? linktypeOf[k] : -1;
       // Set for every frame: a getter computing it on demand was slower (TCP analysis reads it for every segment it
       // follows, and the getter was not inlined there).
-      ctx.time = index.tsSec[i] + index.tsNsec[i] / 1e9;
+      ctx.time = tsSec[i] + tsNsec[i] / 1e9;
       // An int: the offset in the chunk is below the chunk size. From a Float64Array it would be a double, and every
       // dissector's byte reads would convert it.
-      const o = (index.offset[i] - chunk.base) | 0;
+      const o = (offset[i] - base) | 0;
       ctx.frameBase = o;
       ctx.bufTag = 0;
-      ctx.chunkBuf = chunk.buf;
-      dissectFrame(ctx, lt >= 0 ? tables.linktype[lt] ?? null : null, chunk.buf, o, o + index.caplen[i], index.len[i]);
+      dissectFrame(ctx, start, buf, o, o + caplen[i], len[i]);
       layers.finishFrame(i);
     }
     onChunk?.(chunk, layers, firstLayer, layers.count);
