@@ -161,7 +161,8 @@ function portProtocols(tables: HandoffTables): Set<string> {
 /** Text for messages and tests: "headers", "headers+streams", "headers+tcp streams", "payload of mqtt, mbtcp", "full". */
 export function describeDepth(d: WalkDepth): string {
   if (d.payload === null) return "full";
-  const parts = [d.tcpStreams && d.udpStreams ? "headers+streams" : d.tcpStreams ? "headers+tcp streams" : d.udpStreams ? "headers+udp streams" : "headers"];
+  const streams = d.tcpStreams && d.udpStreams ? "+streams" : d.tcpStreams ? "+tcp streams" : d.udpStreams ? "+udp streams" : "";
+  const parts = [`headers${streams}`];
   if (d.payload.size) parts.push(`payload of ${[...d.payload].join(", ")}`);
   return parts.join(", ");
 }

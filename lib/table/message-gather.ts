@@ -1,7 +1,7 @@
 // Building a message table's columns (one entry per row) out of columns over frames: frame.* and derived fields
 // (per-layer fields are extracted straight into row columns, message-extract.ts). Each row takes a list of positions
-// in the source column's flat values; a column where some row has two values is multi (CSR), else dense. Numbers are copied typed
-// array to typed array into a Float64Array (how message tables have always stored them), never boxed.
+// in the source column's flat values; a column where some row has two values is multi (CSR), else dense. Numbers are
+// copied typed array to typed array into a Float64Array (how message tables have always stored them), never boxed.
 
 import type { FieldDef } from "../dissectors/field.js";
 import { Column, type NumArray, type Value } from "../decode/column.js";
