@@ -41,13 +41,21 @@ export interface DissectContext {
   readonly time: number;
   /** This capture's hand-off tables (with its "decode as" entries). */
   readonly tables: HandoffTables;
-  /** Whether this pass numbers TCP/UDP conversations (lib/decode/depth.ts: a shallow pass may not). */
-  readonly streams: boolean;
+  /**
+   * Whether this pass numbers TCP (UDP) conversations (lib/decode/depth.ts: a shallow pass may not). A segment
+   * (datagram) that would have been numbered then gets the transport's "unnumbered" stream instead of none.
+   */
+  readonly tcpStreams: boolean;
+  readonly udpStreams: boolean;
   /**
    * Whether this pass follows a TCP/UDP payload that `d` would dissect (always, in a full pass). A transport that
    * gets false records its own layer and stops: nothing the pass was asked for lies above it.
    */
   follows(d: Dissector | null | undefined): boolean;
+  /** follows() for the dissector TCP would hand a segment between these ports to (either port's, else data). */
+  followsTcp(sport: number, dport: number): boolean;
+  /** follows() for the dissector UDP would hand a datagram between these ports to (handoff.ts byPorts, else data). */
+  followsUdp(sport: number, dport: number): boolean;
   /**
    * Records that `d` occupies b[o..end) with reported length rep. `aux` is one number the dissector keeps for its
    * getters (tcp keeps its stream index there). Returns the layer's index.

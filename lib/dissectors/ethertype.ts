@@ -17,20 +17,23 @@ export const ETHERTYPE_VLAN = 0x8100;
 export const ETHERTYPE_QINQ = 0x88a8;
 export const ETHERTYPE_QINQ_OLD = 0x9100;
 
-// ctx.key packing: ethertype + 65536 * (owner + 4 * frame length). Plain arithmetic, so lengths past 2^14 survive.
+// ctx.key packing: ethertype + 65536 * (owner + 4 * frame length). Plain arithmetic, so lengths past 2^14 survive;
+// below 2^13 (every usual frame) the key is a 31-bit int and the bit operations read it (a floating-point % is a
+// library call, once per frame).
 const TYPE_SPAN = 65536;
 const OWNER_SPAN = 4;
+const SMALL = 0x80000000;
 
 /** The key a link layer hands to `ethertype`: the type, who owns the trailer (eth/vlan/sll) and the frame length. */
 export function etherKey(type: number, owner: TrailerOwner, pktLen: number): number {
-  return type + TYPE_SPAN * (owner + OWNER_SPAN * pktLen);
+  return pktLen < 8192 ? (type | (owner << 16) | (pktLen << 18)) : type + TYPE_SPAN * (owner + OWNER_SPAN * pktLen);
 }
 /** The ethertype in a packed key. */
-export const keyType = (k: number): number => k % TYPE_SPAN;
+export const keyType = (k: number): number => (k < SMALL ? k & 0xffff : k % TYPE_SPAN);
 /** Which link layer made the key (TrailerOwner). */
-export const keyOwner = (k: number): TrailerOwner => (Math.floor(k / TYPE_SPAN) % OWNER_SPAN) as TrailerOwner;
+export const keyOwner = (k: number): TrailerOwner => (k < SMALL ? (k >>> 16) & 3 : Math.floor(k / TYPE_SPAN) % OWNER_SPAN) as TrailerOwner;
 /** The reported length of the frame the key came from (Wireshark's pinfo->fd->pkt_len). */
-export const keyPktLen = (k: number): number => Math.floor(k / (TYPE_SPAN * OWNER_SPAN));
+export const keyPktLen = (k: number): number => (k < SMALL ? k >>> 18 : Math.floor(k / (TYPE_SPAN * OWNER_SPAN)));
 
 /**
  * The reported length the payload dissector will claim (Wireshark's set_actual_length), or -1 when it claims none:

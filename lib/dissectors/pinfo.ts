@@ -34,11 +34,19 @@ const IPV6_SRC = 8, IPV6_DST = 24;
 export function setNetAddresses(frame: number, b: Uint8Array, srcOff: number, dstOff: number, len: 4 | 16): void {
   net.frame = frame;
   net.viaBuf = null;
-  net.family = len === 4 ? 4 : 6;
   const { src, dst } = net;
+  if (len === 4) {
+    // Most headers are IPv4 (once a frame): the 12 bytes past an IPv4 address are zero unless an IPv6 one was there.
+    src[0] = b[srcOff]; src[1] = b[srcOff + 1]; src[2] = b[srcOff + 2]; src[3] = b[srcOff + 3];
+    dst[0] = b[dstOff]; dst[1] = b[dstOff + 1]; dst[2] = b[dstOff + 2]; dst[3] = b[dstOff + 3];
+    if (net.family === 6) { src.fill(0, 4); dst.fill(0, 4); }
+    net.family = 4;
+    return;
+  }
+  net.family = 6;
   for (let i = 0; i < 16; i++) {
-    src[i] = i < len ? b[srcOff + i] : 0;
-    dst[i] = i < len ? b[dstOff + i] : 0;
+    src[i] = b[srcOff + i];
+    dst[i] = b[dstOff + i];
   }
 }
 

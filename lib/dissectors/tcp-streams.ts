@@ -33,7 +33,9 @@ export const AUX_REUSED = 8; // this SYN started a new stream over endpoints tha
 export const AUX_SHIFT = 4;
 /** The stream bits of a layer without a stream (fewer than 16 bytes captured, or no IP addresses). */
 export const TCP_NO_STREAM = 0xffffffff >>> AUX_SHIFT;
-/** The stream index kept in a tcp layer's aux, or TCP_NO_STREAM. */
+/** The stream bits of a segment a pass did not number (lib/decode/depth.ts) that a numbering pass would have. */
+export const TCP_UNNUMBERED = TCP_NO_STREAM - 1;
+/** The stream index kept in a tcp layer's aux, or TCP_NO_STREAM / TCP_UNNUMBERED. */
 export const tcpStreamOf = (aux: number): number => aux >>> AUX_SHIFT;
 
 /** Growable Uint32 array (sequence numbers per stream and direction). */

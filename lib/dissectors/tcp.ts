@@ -16,11 +16,11 @@ import { isStreamDissector, reassemble } from "./tcp-reassembly.js";
 import { A_OUT_OF_ORDER, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION, SeqAnalyzer } from "./tcp-analysis.js";
 import { DERIVED_FIELDS } from "./tcp-replay.js";
 import {
-  AUX_DIR, AUX_ICMP_IP, AUX_QUOTED, AUX_REUSED, AUX_SHIFT, flagsOf, hdrLen, TCP_NO_STREAM, tcpStreamOf,
+  AUX_DIR, AUX_ICMP_IP, AUX_QUOTED, AUX_REUSED, AUX_SHIFT, flagsOf, hdrLen, TCP_NO_STREAM, TCP_UNNUMBERED, tcpStreamOf,
   TcpStreams, TH_ACK, TH_AE, TH_CWR, TH_ECE, TH_FIN, TH_MASK, TH_PUSH, TH_RES, TH_RST, TH_SYN, TH_URG,
 } from "./tcp-streams.js";
 
-export { TCP_NO_STREAM, tcpStreamOf } from "./tcp-streams.js";
+export { TCP_NO_STREAM, TCP_UNNUMBERED, tcpStreamOf } from "./tcp-streams.js";
 
 // Byte offsets (RFC 9293 section 3.1).
 const SRC_PORT = 0;
@@ -78,7 +78,7 @@ export const FIELDS: readonly FieldDef[] = [
   },
   {
     abbrev: "tcp.stream", name: "Stream index", type: "uint32", description: "Conversation number; a SYN with a new ISN on the same endpoints starts a new one",
-    get: (_b, _o, _e, _r, a) => (tcpStreamOf(a) === TCP_NO_STREAM ? undefined : tcpStreamOf(a)),
+    get: (_b, _o, _e, _r, a) => (tcpStreamOf(a) >= TCP_UNNUMBERED ? undefined : tcpStreamOf(a)),
   },
   {
     abbrev: "tcp.len", name: "TCP Segment Len", type: "uint32", description: "Payload length: IP payload length less the header length",
@@ -192,10 +192,10 @@ export const tcp: Dissector = {
     setSegmentPorts(f, sport, dport);
     // A shallow pass (lib/decode/depth.ts) skips what only serves the payload when no dissector this segment could
     // go to is wanted. Decided by the two ports, so every segment of a stream gets the same answer.
-    const follow = ctx.follows(ctx.tables.tcpPort[sport]) || ctx.follows(ctx.tables.tcpPort[dport]) ||
-      (ctx.tables.tcpPort[sport] === undefined && ctx.tables.tcpPort[dport] === undefined && ctx.follows(ctx.tables.data));
-    let s = TCP_NO_STREAM;
-    if (follow || ctx.streams) {
+    const follow = ctx.followsTcp(sport, dport);
+    // A pass that numbers no conversations marks the segment as one it would have numbered (message tables check).
+    let s = TCP_UNNUMBERED;
+    if (follow || ctx.tcpStreams) {
       const hit = streams.lookup(net.family, net.src, sport, net.dst, dport, fl, seq);
       s = hit.stream;
       const d = hit.dir, ack = u32(b, o + ACK);
@@ -218,7 +218,7 @@ export const tcp: Dissector = {
     if (!quoted && rep < hl) ctx.malformed("tcp", "short segment: the IP payload is shorter than the TCP header");
     const cut = end - o < hl;
     if (cut && !inError(f)) ctx.malformed("tcp", "header cut short by the capture (snap length)");
-    if (s !== TCP_NO_STREAM) streams.learnServerPort(s, fl, sport, dport);
+    if (s !== TCP_UNNUMBERED) streams.learnServerPort(s, fl, sport, dport);
     // Without a wanted payload dissector (s is numbered whenever one is) nothing more is done for this segment.
     if (!follow) return null;
     const d = (aux & AUX_DIR) !== 0 ? 1 : 0, ack = u32(b, o + ACK);

@@ -32,16 +32,28 @@ export class EndpointTable {
    * arrays, IPv4 in the first 4 bytes), adding it when new. Sets `dir` and `created`.
    */
   lookup(family: number, src: Uint8Array, sport: number, dst: Uint8Array, dport: number): number {
-    const c = compareEndpoints(src, sport, dst, dport);
-    this.dir = c > 0 ? 1 : 0;
     const p = this.probe;
-    p[0] = family;
-    // The lower endpoint first, so both directions of a conversation give the same key.
-    const first = c > 0 ? dst : src, second = c > 0 ? src : dst;
-    for (let w = 0; w < 4; w++) {
-      p[1 + w] = word(first, w * 4);
-      p[5 + w] = word(second, w * 4);
+    let c: number;
+    if (family === 4) {
+      // Most keys: an IPv4 address is one word (the rest of its 16 bytes is zero), and comparing the big-endian words
+      // orders the endpoints as comparing their bytes does.
+      const a = word(src, 0), b = word(dst, 0);
+      c = a !== b ? (a < b ? -1 : 1) : sport - dport;
+      if (p[0] !== 4) p.fill(0);
+      p[0] = 4;
+      p[1] = c > 0 ? b : a;
+      p[5] = c > 0 ? a : b;
+    } else {
+      c = compareEndpoints(src, sport, dst, dport);
+      p[0] = family;
+      // The lower endpoint first, so both directions of a conversation give the same key.
+      const first = c > 0 ? dst : src, second = c > 0 ? src : dst;
+      for (let w = 0; w < 4; w++) {
+        p[1 + w] = word(first, w * 4);
+        p[5 + w] = word(second, w * 4);
+      }
     }
+    this.dir = c > 0 ? 1 : 0;
     p[9] = c > 0 ? ((dport << 16) | sport) >>> 0 : ((sport << 16) | dport) >>> 0;
     const mask = this.slots.length - 1;
     let h = hashWords(p) & mask;

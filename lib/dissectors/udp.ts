@@ -45,7 +45,10 @@ const AUX_SHIFT = 4;
 /** The stream bits of a layer that has no stream (header cut short, or length < 8). */
 export const UDP_NO_STREAM = 0xffffffff >>> AUX_SHIFT;
 
-/** The stream index kept in a udp layer's aux, or UDP_NO_STREAM. */
+/** The stream bits of a datagram a pass did not number (lib/decode/depth.ts) that a numbering pass would have. */
+export const UDP_UNNUMBERED = UDP_NO_STREAM - 1;
+
+/** The stream index kept in a udp layer's aux, or UDP_NO_STREAM / UDP_UNNUMBERED. */
 export const udpStreamOf = (aux: number): number => aux >>> AUX_SHIFT;
 
 const len = (b: Uint8Array, o: number) => u16(b, o + LENGTH);
@@ -85,7 +88,7 @@ export const FIELDS: readonly FieldDef[] = [
   },
   {
     abbrev: "udp.stream", name: "Stream index", type: "uint32", description: "Conversation number (unordered address/port pair, in order of first sight)",
-    get: (_b, _o, _e, _r, a) => (udpStreamOf(a) === UDP_NO_STREAM ? undefined : udpStreamOf(a)),
+    get: (_b, _o, _e, _r, a) => (udpStreamOf(a) >= UDP_UNNUMBERED ? undefined : udpStreamOf(a)),
   },
   timeField("udp.time_relative", "Time since first frame", "Time relative to first frame in this UDP stream", true),
   timeField("udp.time_delta", "Time since previous frame", "Time delta from previous frame in this UDP stream", false),
@@ -162,15 +165,16 @@ export const udp: Dissector = {
     if (ulen > rep && !quoted) ctx.malformed("udp", `bad length value ${ulen} > IP payload length`);
     const sport = u16(b, o + SRC_PORT), dport = u16(b, o + DST_PORT);
     setSegmentPorts(f, sport, dport);
-    // A shallow pass (lib/decode/depth.ts) numbers conversations only when asked to.
-    const stream = ctx.streams ? streamOf(f, sport, dport) : UDP_NO_STREAM;
+    // A shallow pass (lib/decode/depth.ts) numbers conversations only when asked to; it marks the datagrams it would
+    // have numbered (message tables check).
+    const stream = ctx.udpStreams ? streamOf(f, sport, dport) : hasAddresses(f) ? UDP_UNNUMBERED : UDP_NO_STREAM;
     const payload = ulen !== UDP_HEADER_LEN;
     if (payload && !inError(f)) aux |= AUX_TIMESTAMPED;
     ctx.layer(this, o, end, rep, (stream << AUX_SHIFT) | aux);
     // Nothing is handed on without a captured payload byte (tshark shows no layer after udp then).
     if (!payload || c === UDP_HEADER_LEN) return null;
+    if (!ctx.followsUdp(sport, dport)) return null;
     const next = byPorts(ctx.tables.udpPort, sport, dport) ?? ctx.tables.data;
-    if (!ctx.follows(next)) return null;
     // The payload ends where the UDP length says, or where IP's does if that is shorter (decode_udp_ports).
     const p = o + UDP_HEADER_LEN;
     const prep = Math.min(rep, ulen) - UDP_HEADER_LEN;

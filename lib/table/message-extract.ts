@@ -1,7 +1,7 @@
 // Field extraction for message tables: every requested per-layer field, of every protocol, in ONE pass over the file,
 // and only from the layers the rows read (message-rows.ts Sources), not from every layer of those protocols.
-// Each protocol's source layers were copied into a small layer table of their own (Sources.view), so the ordinary
-// Extraction (decode/extract.ts) runs over just them with one slot per source layer.
+// Each protocol's source layers were copied into a small layer table of their own (Sources.view) with the row each
+// serves, so the ordinary Extraction (decode/extract.ts) runs over just them and fills the table's columns directly.
 
 import { frameChunks, type Chunk } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
@@ -24,14 +24,11 @@ export interface FieldGroup {
  */
 const EXTRACT_CHUNK = 1 << 20;
 
-/** Per group, per field: a column over the group's source layers (slot k = layer k of sources.view). */
-export function extractSlots(file: CaptureFile, lt: LayerTable, groups: readonly FieldGroup[]): Column[][] {
-  const longest = groups.reduce((a, g) => Math.max(a, g.sources.view.count), 0);
-  const identity = new Uint32Array(longest);
-  for (let k = 0; k < longest; k++) identity[k] = k;
+/** Per group, per field: the column of the table's `m` rows. */
+export function extractRows(file: CaptureFile, lt: LayerTable, groups: readonly FieldGroup[], m: number): Column[][] {
   const parts = groups.map((g) => ({
     view: g.sources.view, next: 0,
-    ex: new Extraction(g.fields.map((field) => ({ field, proto: g.sources.proto })), g.sources.view.count, identity),
+    ex: new Extraction(g.fields.map((field) => ({ field, proto: g.sources.proto })), m, g.sources.row),
   }));
   const busy = parts.filter((p) => p.view.count > 0);
   if (busy.length > 0) {

@@ -1,64 +1,10 @@
-// Building a message table's columns (one entry per row) out of columns over other indices: source-layer slots
-// (message-extract.ts) or frames (frame.* and derived fields). Each row takes a list of positions in the source
-// column's flat values; a column where some row has two values is multi (CSR), else dense. Numbers are copied typed
-// array to typed array into a Float64Array (how message tables have always stored them), never boxed.
+// Building a message table's columns (one entry per row) out of columns over frames: frame.* and derived fields
+// (per-layer fields are extracted straight into row columns, message-extract.ts). Each row takes a list of positions
+// in the source column's flat values; a column where some row has two values is multi (CSR), else dense. Numbers are
+// copied typed array to typed array into a Float64Array (how message tables have always stored them), never boxed.
 
 import type { FieldDef } from "../dissectors/field.js";
 import { Column, type NumArray, type Value } from "../decode/column.js";
-import type { Sources } from "./message-rows.js";
-
-/** Row r's values: every occurrence in its source slots, slot after slot. */
-export function fromSlots(field: FieldDef, col: Column, src: Sources): Column {
-  const m = src.start.length - 1, { slots } = src, start = new Uint32Array(m + 1), cs = col.starts, valid = col.valid;
-  if (cs === null && src.single) return oneSlot(field, col, src);
-  for (let r = 0; r < m; r++) {
-    let c = 0;
-    for (let j = src.start[r]; j < src.start[r + 1]; j++) { const s = slots[j]; c += cs ? cs[s + 1] - cs[s] : valid![s]; }
-    start[r + 1] = start[r] + c;
-  }
-  const at = new Uint32Array(start[m]);
-  for (let r = 0, k = 0; r < m; r++) {
-    for (let j = src.start[r]; j < src.start[r + 1]; j++) {
-      const s = slots[j];
-      if (cs) for (let q = cs[s]; q < cs[s + 1]; q++) at[k++] = q;
-      else if (valid![s]) at[k++] = s;
-    }
-  }
-  return materialize(field, col, start, at);
-}
-
-/** The common case: a dense column and at most one source slot a row (its own layer, or the tcp layer before it). */
-function oneSlot(field: FieldDef, col: Column, src: Sources): Column {
-  const m = src.start.length - 1, { start, slots } = src, has = col.valid!, valid = new Uint8Array(m);
-  let values: NumArray | Value[];
-  if (col.storage === "fixed16") {
-    const v = col.values as Uint8Array, out = new Uint8Array(m * 16);
-    for (let r = 0; r < m; r++) {
-      if (start[r + 1] === start[r]) continue;
-      const s = slots[start[r]];
-      if (has[s]) { valid[r] = 1; out.set(v.subarray(s * 16, s * 16 + 16), r * 16); }
-    }
-    values = out;
-  } else if (col.storage === "any") {
-    const v = col.values as Value[], out: Value[] = new Array(m);
-    for (let r = 0; r < m; r++) {
-      if (start[r + 1] === start[r]) continue;
-      const s = slots[start[r]];
-      if (has[s]) { valid[r] = 1; out[r] = copy(v[s]); }
-    }
-    values = out;
-  } else {
-    // One native widening of the slots, so the loop below reads a single array type.
-    const cv = col.values, v = cv instanceof Float64Array ? cv : new Float64Array(cv as NumArray), out = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-      if (start[r + 1] === start[r]) continue;
-      const s = slots[start[r]];
-      if (has[s]) { valid[r] = 1; out[r] = v[s]; }
-    }
-    values = out;
-  }
-  return new Column(field, m, values, valid, null);
-}
 
 /**
  * Row r's values from its frame's: all of them; or, with `kth` (a field of the table's own protocol, derived per

@@ -7,17 +7,15 @@
 import { FrameCursor, LayerTable } from "../decode/layer-table.js";
 
 /**
- * Where one protocol's fields come from, row by row: `view` holds the distinct source layers (a layer table of their
- * own, in layer order, so a file pass meets them in order and an Extraction runs over just them), and row r reads
- * slots slots[start[r] .. start[r+1]) of it, in layer order.
+ * Where one protocol's fields come from, row by row: entry k of `view` (a layer table of its own, in row order, so a
+ * file pass meets the entries in order) is a source layer of row `row[k]`. A layer that is the source of several
+ * rows (the tcp layer of a segment carrying two MQTT messages) is an entry of each: an Extraction over the view with
+ * `row` as its rows then yields the table's column directly, with no gather step.
  */
 export interface Sources {
   readonly proto: number;
   readonly view: LayerTable;
-  readonly start: Uint32Array;
-  readonly slots: Uint32Array;
-  /** No row reads more than one slot (true unless a row carries several layers of the protocol). */
-  readonly single: boolean;
+  readonly row: Uint32Array;
 }
 
 export class MessageRows {
@@ -57,24 +55,45 @@ export class MessageRows {
     const m = this.count, { lt, layer, frame } = this, p = lt.proto, fs = lt.frameStart, self = this.proto;
     const g = protos.length, group = new Int32Array(1 + Math.max(0, ...protos)).fill(-1);
     protos.forEach((q, j) => { if (q !== self) group[q] = j; });
-    const out = protos.map((q) => new SourcesBuilder(lt, q, m));
+    const mine = protos.indexOf(self);
+    const out = protos.map((q) => new SourcesBuilder(lt, q, m, frame));
     const before = new Uint32Array(g);
     for (let r = 0; r < m; r++) {
       const at = layer[r], f = frame[r], end = fs[f + 1];
-      for (let j = 0; j < g; j++) { before[j] = out[j].count; out[j].frame = f; }
-      for (let l = at + 1; l < end && p[l] !== self; l++) { const j = p[l] < group.length ? group[p[l]] : -1; if (j >= 0) out[j].add(l); }
-      let need = 0;
-      for (let j = 0; j < g; j++) {
-        if (protos[j] === self) out[j].add(at);
-        else if (out[j].count === before[j]) need++;
+      for (let j = 0; j < g; j++) before[j] = out[j].count;
+      if (mine >= 0) out[mine].add(at, r);
+      let need = g - (mine >= 0 ? 1 : 0);
+      for (let l = at + 1; l < end && p[l] !== self; l++) {
+        const j = p[l] < group.length ? group[p[l]] : -1;
+        if (j < 0) continue;
+        if (out[j].count === before[j]) need--;
+        out[j].add(l, r);
       }
+      // The carried layers of each protocol come after the row's own layer; its nearest earlier one before it. The
+      // earlier one is added after the carried ones of other protocols: each builder keeps its own entries in order.
       for (let l = at - 1, lo = fs[f]; l >= lo && need > 0; l--) {
         const j = p[l] < group.length ? group[p[l]] : -1;
-        if (j >= 0 && out[j].count === before[j]) { out[j].add(l); need--; }
+        if (j >= 0 && out[j].count === before[j]) { out[j].add(l, r); need--; }
       }
-      for (let j = 0; j < g; j++) out[j].endRow(r);
     }
     return out.map((b) => b.finish());
+  }
+
+  /** True when some row's frame has a layer of `proto` whose aux passes `test`. */
+  framesHold(proto: number, test: (aux: number) => boolean): boolean {
+    const { lt, frame } = this, p = lt.proto, a = lt.aux, fs = lt.frameStart;
+    for (let r = 0; r < frame.length; r++) {
+      if (r > 0 && frame[r] === frame[r - 1]) continue;
+      for (let l = fs[frame[r]], end = fs[frame[r] + 1]; l < end; l++) if (p[l] === proto && test(a[l])) return true;
+    }
+    return false;
+  }
+
+  /** True when some layer of `proto` in the capture has an aux passing `test` (a native scan for the layers). */
+  anyLayer(proto: number, test: (aux: number) => boolean): boolean {
+    const p = this.lt.proto.subarray(0, this.lt.count), a = this.lt.aux;
+    for (let l = p.indexOf(proto); l >= 0; l = p.indexOf(proto, l + 1)) if (test(a[l])) return true;
+    return false;
   }
 
   /** Per row, the position of its message among the frame's messages (0 for the first). */
@@ -108,51 +127,37 @@ export class MessageRows {
 
 /** Collects one protocol's Sources row by row. */
 class SourcesBuilder {
-  /** Source entries so far (a shared layer counts once per row reading it). */
+  /** Entries so far. */
   count = 0;
-  private slots: Uint32Array;
-  private readonly start: Uint32Array;
-  private readonly view: LayerTable;
-  /** The frame of the row being built (the frame of every layer it adds). */
-  frame = 0;
+  private row: Uint32Array;
+  /** The frame of each entry (the view's layerFrame). */
   private frames: Uint32Array;
-  private last = -1;
-  private single = true;
+  private readonly view: LayerTable;
 
-  constructor(private readonly lt: LayerTable, private readonly proto: number, m: number) {
-    this.slots = new Uint32Array(Math.max(16, m));
-    this.start = new Uint32Array(m + 1);
+  /** `rowFrame`: the frame of each row. */
+  constructor(private readonly lt: LayerTable, private readonly proto: number, m: number, private readonly rowFrame: Uint32Array) {
+    this.row = new Uint32Array(Math.max(16, m));
     this.view = new LayerTable(0, lt.depth, Math.max(16, m));
     this.view.side = lt.side;
     this.frames = new Uint32Array(Math.max(16, m));
   }
 
-  /**
-   * Adds layer l as a source of the current row. Sources come in ascending layer order: rows ascend, a row's carried
-   * layers lie before the next row of its frame, and that row's ancestor is at or after them. So a layer shared by
-   * several rows (the tcp layer of a segment with two MQTT messages) arrives right after itself and gets one slot.
-   */
-  add(l: number): void {
+  /** Adds layer l as a source of row r (rows in ascending order, a row's layers in layer order). */
+  add(l: number, r: number): void {
     const { lt, view } = this;
-    if (l < this.last) throw new Error(`message rows: source layer ${l} after ${this.last}`);
-    if (l !== this.last) {
-      const k = view.copy(lt, l);
-      if (k === this.frames.length) { const grown = new Uint32Array(k * 2); grown.set(this.frames); this.frames = grown; }
-      this.frames[k] = this.frame;
-      this.last = l;
+    view.copy(lt, l);
+    if (this.count === this.row.length) {
+      const grown = new Uint32Array(this.count * 2), frames = new Uint32Array(this.count * 2);
+      grown.set(this.row); frames.set(this.frames);
+      this.row = grown; this.frames = frames;
     }
-    if (this.count === this.slots.length) { const grown = new Uint32Array(this.count * 2); grown.set(this.slots); this.slots = grown; }
-    this.slots[this.count++] = view.count - 1;
-  }
-
-  endRow(r: number): void {
-    this.start[r + 1] = this.count;
-    if (this.count - this.start[r] > 1) this.single = false;
+    this.frames[this.count] = this.rowFrame[r];
+    this.row[this.count++] = r;
   }
 
   finish(): Sources {
     this.view.layerFrame = this.frames;
-    return { proto: this.proto, view: this.view, start: this.start, slots: this.slots.subarray(0, this.count), single: this.single };
+    return { proto: this.proto, view: this.view, row: this.row.subarray(0, this.count) };
   }
 }
 

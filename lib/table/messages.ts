@@ -12,10 +12,13 @@ import type { FieldDef } from "../dissectors/field.js";
 import { lookupField, lookupProtocol } from "../dissectors/registry.js";
 import { Column } from "../decode/column.js";
 import { compileFilter } from "../dsl/index.js";
+import { transportsOf, type WalkDepth } from "../decode/depth.js";
+import { TCP_NO_STREAM, TCP_UNNUMBERED, tcpStreamOf } from "../dissectors/tcp-streams.js";
+import { UDP_NO_STREAM, UDP_UNNUMBERED, udpStreamOf } from "../dissectors/udp.js";
 import type { Capture } from "./capture.js";
 import { unknownField } from "./errors.js";
-import { fromFrames, fromSlots } from "./message-gather.js";
-import { extractSlots, presentAnywhere } from "./message-extract.js";
+import { fromFrames } from "./message-gather.js";
+import { extractRows, presentAnywhere } from "./message-extract.js";
 import { MessageRows } from "./message-rows.js";
 import { toTable, type ColumnTable } from "./to-arquero.js";
 
@@ -49,9 +52,18 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
   const candidates = CONTEXT.filter((f) => lookupField(f) && !own.includes(f));
   // One pass as deep as every column of the table needs (the rows' protocol, its fields, the context, the filter's
   // fields), so no later column request dissects again under the rows' layer indices.
-  const layers = cap.layersFor([proto, ...(only ? [only] : []), ...candidates, ...own, ...(filter?.fields ?? [])]);
-  const gate = only ? cap.column(only) : null;
-  const rows = new MessageRows(layers, d.id!, gate ? (f) => gate.has(f) : null);
+  const wanted = [proto, ...(only ? [only] : []), ...candidates, ...own, ...(filter?.fields ?? [])];
+  // Except the conversation numbers of a transport the rows' protocol does not ride (udp.stream in an MQTT table):
+  // no row has such a layer, and numbering every UDP conversation is much of a pass's cost on mixed traffic.
+  const rides = transportsOf(proto, cap.tables);
+  const skipped = STREAM_COLUMNS.filter((c) => rides !== null && !rides[c.transport] && candidates.includes(c.abbrev) && !filter?.fields.includes(c.abbrev));
+  const rowsOf = (abbrevs: string[]) => {
+    const layers = cap.layersFor(abbrevs), gate = only ? cap.column(only) : null;
+    return new MessageRows(layers, d.id!, gate ? (f) => gate.has(f) : null);
+  };
+  let rows = rowsOf(wanted.filter((a) => !skipped.some((c) => c.abbrev === a)));
+  // A row's frame holding a layer of that transport the pass left unnumbered (a tunnel) needs the numbers after all.
+  if (skipped.some((c) => !c.numbered(rows.lt.depth) && rows.framesHold(cap.protoId(c.transport), c.unnumbered))) rows = rowsOf(wanted);
   const cols = new MessageColumns(cap, rows);
   cols.prepare([...candidates, ...own, ...(filter?.fields ?? [])]);
   const names = [...candidates.filter((f) => cols.presentInCapture(f)), ...own];
@@ -86,8 +98,8 @@ class MessageColumns {
     if (byProto.size === 0) return;
     const protos = [...byProto.keys()], sources = this.rows.sources(protos);
     const groups = protos.map((p, k) => ({ sources: sources[k], fields: byProto.get(p)! }));
-    const slots = extractSlots(this.cap.file, this.rows.lt, groups);
-    groups.forEach((g, k) => g.fields.forEach((f, j) => this.cache.set(f.abbrev, fromSlots(f, slots[k][j], g.sources))));
+    const cols = extractRows(this.cap.file, this.rows.lt, groups, this.rows.count);
+    groups.forEach((g, k) => g.fields.forEach((f, j) => this.cache.set(f.abbrev, cols[k][j])));
   }
 
   column(abbrev: string): Column {
@@ -110,9 +122,11 @@ class MessageColumns {
     const e = lookupField(abbrev)!;
     if (FROM_INDEX[abbrev]) return this.cap.count > 0;
     if (e.protoId < 0 || e.field.derive) return this.cap.column(abbrev).presentCount() > 0;
-    const c = this.column(abbrev);
-    for (let r = 0; r < this.rows.count; r++) if (c.count(r) > 0) return true;
+    if (this.column(abbrev).presentCount() > 0) return true;
     if (this.cap.isDecoded(abbrev)) return this.cap.column(abbrev).presentCount() > 0;
+    // A conversation number the pass did not assign (see messageTable) is there wherever one would have been.
+    const sc = STREAM_COLUMNS.find((c) => c.abbrev === abbrev);
+    if (sc && !sc.numbered(this.rows.lt.depth)) return this.rows.anyLayer(e.protoId, sc.conversation);
     const l0 = this.firstLayer(e.protoId);
     return l0 >= 0 && presentAnywhere(this.cap.file, this.rows.lt, e.field, l0);
   }
@@ -136,6 +150,17 @@ class MessageColumns {
     return [new Column(def, m, flag, new Uint8Array(m).fill(1), null), new Column(why, m, text, flag.slice(), null)];
   }
 }
+
+/**
+ * The conversation-number context columns: the transport, whether a pass numbered its conversations, and the tests
+ * on a layer's aux for "left unnumbered" and "in a conversation" (numbered or not).
+ */
+const STREAM_COLUMNS: readonly {
+  abbrev: string; transport: "tcp" | "udp"; numbered: (d: WalkDepth) => boolean; unnumbered: (aux: number) => boolean; conversation: (aux: number) => boolean;
+}[] = [
+  { abbrev: "tcp.stream", transport: "tcp", numbered: (d) => d.tcpStreams, unnumbered: (a) => tcpStreamOf(a) === TCP_UNNUMBERED, conversation: (a) => tcpStreamOf(a) !== TCP_NO_STREAM },
+  { abbrev: "udp.stream", transport: "udp", numbered: (d) => d.udpStreams, unnumbered: (a) => udpStreamOf(a) === UDP_UNNUMBERED, conversation: (a) => udpStreamOf(a) !== UDP_NO_STREAM },
+];
 
 /** frame.* fields taken from the frame index for just the rows (computed as frame.ts does for every frame). */
 const FROM_INDEX: Record<string, (index: FrameIndex, f: number) => number> = {

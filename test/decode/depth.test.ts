@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { test } from "node:test";
 import type { Column, Value } from "../../lib/decode/column.js";
-import { describeDepth } from "../../lib/decode/depth.js";
+import { describeDepth, HEADERS_DEPTH } from "../../lib/decode/depth.js";
 import { allFields, DISSECTORS } from "../../lib/dissectors/registry.js";
 import { open } from "../../lib/table/capture.js";
 import { corpusFiles, projectRoot, requireTool, sampleFiles } from "../oracle/tshark.js";
@@ -36,6 +36,9 @@ const HEADERS = [...fieldsOf(HEADER_PROTOS).filter((f) => f !== "tcp.stream" && 
 const GROUPS: { name: string; fields: string[]; depth: string }[] = [
   { name: "headers", fields: HEADERS, depth: "headers" },
   { name: "streams", fields: ["tcp.stream", "udp.stream", "tcp.srcport", "udp.length", ...derivedAt("streams")], depth: "headers+streams" },
+  // Each transport's numbering on its own: the other transport's segments are then marked unnumbered, not numbered.
+  { name: "tcp streams", fields: ["tcp.stream", "tcp.srcport", "udp.length", "udp.srcport"], depth: "headers+tcp streams" },
+  { name: "udp streams", fields: ["udp.stream", "udp.length", "tcp.srcport", "tcp.len"], depth: "headers+udp streams" },
   { name: "ble", fields: fieldsOf(BLE_PROTOS), depth: "headers" },
   { name: "mqtt", fields: [...fieldsOf(["mqtt"]), "tcp.srcport"], depth: "headers, payload of mqtt" },
   { name: "modbus", fields: [...fieldsOf(["mbtcp", "modbus"]), "tcp.dstport"], depth: "headers, payload of mbtcp" },
@@ -65,7 +68,7 @@ test("every field group gets the shallow pass it needs (depthFor)", async () => 
     const cap = await open(file);
     try {
       cap.columns(g.fields);
-      assert.equal(describeDepth(cap.layersAt({ streams: false, payload: new Set() }).depth), g.depth, g.name);
+      assert.equal(describeDepth(cap.layersAt(HEADERS_DEPTH).depth), g.depth, g.name);
     } finally { cap.close(); }
   }
 });
@@ -87,7 +90,7 @@ test("a shallow pass gives the full pass's values, on every capture", async (t) 
             for (const d of differences(a[k], b[k], full.count)) problems.push(`${path.basename(file)} ${g.name} ${f} ${d}`);
           });
           // The fresh capture dissected only as deep as the group needs, never fully.
-          const depth = describeDepth(shallow.layersAt({ streams: false, payload: new Set() }).depth);
+          const depth = describeDepth(shallow.layersAt(HEADERS_DEPTH).depth);
           if (depth !== g.depth) problems.push(`${path.basename(file)} ${g.name}: pass was ${depth}`);
         } finally { shallow.close(); }
       }

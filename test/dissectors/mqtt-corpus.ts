@@ -142,8 +142,11 @@ export class RecordingContext implements DissectContext {
   get tables(): HandoffTables { return (RecordingContext.shared ??= new HandoffTables()); }
   private static shared: HandoffTables | undefined;
   /** A full pass: conversations numbered, every payload followed. */
-  readonly streams = true;
+  readonly tcpStreams = true;
+  readonly udpStreams = true;
   follows(): boolean { return true; }
+  followsTcp(): boolean { return true; }
+  followsUdp(): boolean { return true; }
   nextOff = 0;
   nextEnd = 0;
   nextRep = 0;

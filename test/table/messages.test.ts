@@ -2,11 +2,14 @@
 // that frame's message rows, in order, must be tshark's occurrences of the field in the frame (-E occurrence=a).
 
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { open } from "../../lib/table/capture.js";
 import type { MessageOptions } from "../../lib/table/messages.js";
 import { corpusDir, corpusFiles, projectRoot, requireTool, sampleFiles, tsharkFields } from "../oracle/tshark.js";
+import { readPcap, writePcap, type Rec } from "../dissectors/pcap-files.js";
 import { naiveMessageTable } from "./message-oracle.js";
 
 /** kind, the field every message of that kind carries, and the corpus files to check it on. */
@@ -125,4 +128,44 @@ test("message tables equal the same tables built column by column (one-pass extr
   }
   t.diagnostic(`${tables} tables (${rows} rows) equal to the column-by-column oracle`);
   assert.ok(tables >= 11 && rows > 500, "the samples (and corpus) yield message tables");
+});
+
+/** An Ethernet/IPv4/UDP frame from 192.0.2.1:sport to 192.0.2.2:dport carrying `payload`. */
+function udpFrame(sport: number, dport: number, payload: Uint8Array): Uint8Array {
+  const f = new Uint8Array(14 + 20 + 8 + payload.length), dv = new DataView(f.buffer);
+  f.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1], 0);
+  dv.setUint16(12, 0x0800);
+  f[14] = 0x45; dv.setUint16(16, 28 + payload.length); f[22] = 64; f[23] = 17;
+  f.set([192, 0, 2, 1, 192, 0, 2, 2], 26);
+  dv.setUint16(34, sport); dv.setUint16(36, dport); dv.setUint16(38, 8 + payload.length);
+  f.set(payload, 42);
+  return f;
+}
+
+test("a message table numbers UDP conversations after all when a row's frame has a UDP layer (MQTT tunnelled in UDP)", async () => {
+  // MQTT rides TCP only, so a table skips numbering UDP conversations (most of a pass's hashing on mixed traffic)
+  // unless a row's frame turns out to hold a UDP layer: here every MQTT frame of a sample inside UDP to port 4789,
+  // decoded as Ethernet, after a datagram of another conversation.
+  const { linktype, recs } = readPcap(path.join(projectRoot(), "samples", "mqtt311-pubsub.pcap"));
+  assert.equal(linktype, 1);
+  const tunnelled: Rec[] = recs.map((r) => ({ ...r, data: udpFrame(40000, 4789, r.data), len: r.len + 42 }));
+  const file = path.join(os.tmpdir(), `wirebook-mqtt-in-udp-${process.pid}.pcap`);
+  writePcap(file, 1, [{ ...recs[0], data: udpFrame(5000, 5001, new Uint8Array(4)), len: 46 }, ...tunnelled]);
+  const [shallow, full] = await Promise.all([open(file), open(file)]);
+  try {
+    for (const cap of [shallow, full]) cap.decodeAs("udp.port", 4789, "eth");
+    // A pass that follows the tunnel but numbers only TCP conversations, as an earlier request could leave it.
+    shallow.layersAt({ tcpStreams: true, udpStreams: false, payload: new Set(["eth", "mqtt"]) });
+    full.layers();
+    const ours = shallow.messages("mqtt", { fields: ["mqtt.msgtype"] }), theirs = full.messages("mqtt", { fields: ["mqtt.msgtype"] });
+    assert.ok(ours.numRows() > 5);
+    assert.deepEqual(ours.columnNames(), theirs.columnNames());
+    const streams = Array.from(ours.array("udp.stream") as ArrayLike<number>);
+    assert.deepEqual(streams, Array.from(theirs.array("udp.stream") as ArrayLike<number>));
+    assert.deepEqual(new Set(streams), new Set([1]), "every row in the tunnel's conversation, the second seen");
+  } finally {
+    shallow.close();
+    full.close();
+    fs.rmSync(file, { force: true });
+  }
 });
