@@ -66,13 +66,15 @@ class Located {
   row = new Uint32Array(0);
 
   /**
-   * Layers [from, to) whose proto is below `protos`, by proto (a counting sort), located in `chunk`; layer `from` is
+   * Layers [from, to) whose proto is `wanted` (1 at its index: a protocol some requested field reads), by proto (a
+   * counting sort), located in `chunk`; the others are not copied (a filter on tcp.port locates no eth or ip layer);
+   * layer `from` is
    * the first of frame `first` or of a later one (frames before `first` are not looked at: during a pass, frameStart
    * is filled only up to the frame being dissected).
    */
-  fill(lt: LayerTable, from: number, to: number, first: number, protos: number, offset: Float64Array, base: number, rowOf: Uint32Array | null): void {
-    const starts = new Uint32Array(protos + 1), proto = lt.proto;
-    for (let l = from; l < to; l++) if (proto[l] < protos) starts[proto[l] + 1]++;
+  fill(lt: LayerTable, from: number, to: number, first: number, wanted: Uint8Array, offset: Float64Array, base: number, rowOf: Uint32Array | null): void {
+    const protos = wanted.length, starts = new Uint32Array(protos + 1), proto = lt.proto;
+    for (let l = from; l < to; l++) { const p = proto[l]; if (p < protos && wanted[p] === 1) starts[p + 1]++; }
     for (let p = 0; p < protos; p++) starts[p + 1] += starts[p];
     const total = starts[protos];
     if (this.buf.length < total) {
@@ -86,7 +88,7 @@ class Located {
     for (let l = from; l < to; l++) {
       if (layerFrame === null) { while (next <= l) next = frameStart[++f + 1]; } else f = layerFrame[l];
       const p = proto[l];
-      if (p >= protos) continue;
+      if (p >= protos || wanted[p] === 0) continue;
       const k = fill[p]++;
       let o = off16[l], e = end16[l], r = e - o;
       if ((oddBits[l >>> 3] >>> (l & 7)) & 1) { o = lt.offOf(l); e = lt.endOf(l); r = lt.repOf(l); }
@@ -161,7 +163,8 @@ class FieldSink {
 export class Extraction {
   private readonly sinks: FieldSink[];
   private readonly located = new Located();
-  private readonly protos: number;
+  /** 1 at the index of each protocol a requested field reads. */
+  private readonly wanted: Uint8Array;
   /** The fields of each protocol, and their loop. */
   private readonly groups: { proto: number; fields: FieldSink[]; loop: ProtoLoop }[] = [];
   private readonly thrown: Thrown = { k: 0, field: 0, error: null };
@@ -172,7 +175,8 @@ export class Extraction {
    */
   constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number, private readonly rowOf: Uint32Array | null = null) {
     this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames));
-    this.protos = 1 + maxProto(this.sinks);
+    this.wanted = new Uint8Array(1 + maxProto(this.sinks));
+    for (const s of this.sinks) this.wanted[s.proto] = 1;
     const byProto = new Map<number, FieldSink[]>();
     for (const s of this.sinks) byProto.set(s.proto, [...(byProto.get(s.proto) ?? []), s]);
     for (const [proto, group] of byProto) this.groups.push({ proto, fields: group, loop: compileProtoLoop(group) });
@@ -182,7 +186,7 @@ export class Extraction {
   run(file: CaptureFile, layers: LayerTable, chunk: Chunk, from: number, to: number): void {
     if (this.sinks.length === 0 || to <= from) return;
     const at = this.located;
-    at.fill(layers, from, to, chunk.first, this.protos, file.index.offset, chunk.base, this.rowOf);
+    at.fill(layers, from, to, chunk.first, this.wanted, file.index.offset, chunk.base, this.rowOf);
     const starts = at.starts;
     for (const g of this.groups) {
       const lo = starts[g.proto], hi = starts[g.proto + 1];
