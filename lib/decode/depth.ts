@@ -6,7 +6,10 @@
 //   - conversation numbering (tcp.stream, udp.stream) only when asked for, each transport on its own (a message table
 //     of a protocol that only rides TCP has no UDP layer to number);
 //   - a TCP/UDP payload only when its port dissector can lead to a requested protocol (TCP sequence analysis and
-//     reassembly run only for those streams, since they serve the hand-off).
+//     reassembly run only for those streams, since they serve the hand-off);
+//   - and it records in the layer table only the layers of the protocols asked for (a filter on tcp.port writes no
+//     eth, ip or udp layer: writing the layers of every frame was a fifth of a cold filter's time). A later question
+//     about another protocol makes a new pass, as a deeper one does.
 //
 // Every layer a shallow pass records is identical to the full pass's (the same dissectors decide the same things);
 // it just records fewer. test/decode/depth.test.ts checks that on every capture. Anything this module cannot prove
@@ -23,11 +26,15 @@ export interface WalkDepth {
   readonly udpStreams: boolean;
   /** Protocols to follow above TCP/UDP (by name); null follows every payload (the full pass). */
   readonly payload: ReadonlySet<string> | null;
+  /** Protocols whose layers the pass records (by name); null (or absent) records every layer. */
+  readonly record?: ReadonlySet<string> | null;
 }
 
 export const FULL_DEPTH: WalkDepth = { tcpStreams: true, udpStreams: true, payload: null };
 export const HEADERS_DEPTH: WalkDepth = { tcpStreams: false, udpStreams: false, payload: new Set() };
 export const STREAMS_DEPTH: WalkDepth = { tcpStreams: true, udpStreams: true, payload: new Set() };
+/** What fields computed from the frame index alone need: no pass, so any table will do (it records nothing more). */
+export const INDEX_DEPTH: WalkDepth = { tcpStreams: false, udpStreams: false, payload: new Set(), record: new Set() };
 
 /**
  * Protocols a pass dissects whatever its depth: everything below TCP/UDP payloads, and the stacks a link type starts
@@ -68,7 +75,7 @@ export function depthFor(fields: readonly { abbrev: string; proto: string }[], t
     if (via.length === 0) return FULL_DEPTH;
     for (const v of via) payload.add(v);
   }
-  return { tcpStreams, udpStreams, payload };
+  return { tcpStreams, udpStreams, payload, record: new Set(fields.map((f) => f.proto)) };
 }
 
 /**
@@ -86,6 +93,8 @@ export function transportsOf(proto: string, tables: HandoffTables): { tcp: boole
 /** True when a pass of depth `have` recorded everything a pass of depth `want` would. */
 export function covers(have: WalkDepth, want: WalkDepth): boolean {
   if ((want.tcpStreams && !have.tcpStreams) || (want.udpStreams && !have.udpStreams)) return false;
+  const hr = have.record ?? null, wr = want.record ?? null;
+  if (hr !== null && (wr === null || [...wr].some((p) => !hr.has(p)))) return false;
   if (have.payload === null) return true;
   if (want.payload === null) return false;
   for (const p of want.payload) if (!have.payload.has(p)) return false;
@@ -95,7 +104,9 @@ export function covers(have: WalkDepth, want: WalkDepth): boolean {
 /** The smallest depth covering both. */
 export function union(a: WalkDepth, b: WalkDepth): WalkDepth {
   const payload = a.payload === null || b.payload === null ? null : new Set([...a.payload, ...b.payload]);
-  return { tcpStreams: a.tcpStreams || b.tcpStreams, udpStreams: a.udpStreams || b.udpStreams, payload };
+  const ar = a.record ?? null, br = b.record ?? null;
+  const record = ar === null || br === null ? null : new Set([...ar, ...br]);
+  return { tcpStreams: a.tcpStreams || b.tcpStreams, udpStreams: a.udpStreams || b.udpStreams, payload, record };
 }
 
 /**

@@ -57,7 +57,12 @@ class Pass implements DissectContext {
     return this.gate.followsUdp(sport, dport);
   }
 
+  /** Per dissector id, 1 when its layers are recorded (depth.record), or null: all are. */
+  recorded: Uint8Array | null = null;
+
   layer(d: Dissector, o: number, end: number, rep: number, aux = 0): number {
+    // A layer of a protocol nobody asked for is dissected (the hand-off needs it) but not written down.
+    if (this.recorded !== null && this.recorded[d.id!] !== 1) return -1;
     const base = this.bufTag === 0 ? this.frameBase : 0;
     return this.layers.push(d.id!, o - base, end - base, rep, aux, this.bufTag);
   }
@@ -109,6 +114,10 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
   const { index, info } = file;
   const layers = new LayerTable(index.count, depth);
   const ctx = new Pass(layers, tables, depth, dissectors);
+  if (depth.record) {
+    ctx.recorded = new Uint8Array(dissectors.length);
+    for (const d of dissectors) if (depth.record.has(d.proto)) ctx.recorded[d.id!] = 1;
+  }
   // Each interface's link type and first dissector, looked up once rather than per frame.
   const ifaces = info.interfaces, linktypeOf = Array.from(ifaces, (f) => f?.linktype ?? -1);
   const startOf = linktypeOf.map((lt) => (lt >= 0 ? tables.linktype[lt] ?? null : null));

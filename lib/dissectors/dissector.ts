@@ -58,7 +58,8 @@ export interface DissectContext {
   followsUdp(sport: number, dport: number): boolean;
   /**
    * Records that `d` occupies b[o..end) with reported length rep. `aux` is one number the dissector keeps for its
-   * getters (tcp keeps its stream index there). Returns the layer's index.
+   * getters (tcp keeps its stream index there). Returns the layer's index, or -1 when the pass does not record
+   * this protocol (lib/decode/depth.ts: a pass records only the protocols asked for).
    */
   layer(d: Dissector, o: number, end: number, rep: number, aux?: number): number;
   /** Marks the frame malformed (Wireshark's "[Malformed Packet]" expert info); decoding goes on. */

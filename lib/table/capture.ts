@@ -10,7 +10,7 @@ import type { HandoffTables } from "../dissectors/handoff.js";
 import { DISSECTORS, defaultTables, lookupField, lookupProtocol } from "../dissectors/registry.js";
 import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
-import { covers, depthFor, FULL_DEPTH, HEADERS_DEPTH, STREAMS_DEPTH, union, type WalkDepth } from "../decode/depth.js";
+import { covers, depthFor, FULL_DEPTH, HEADERS_DEPTH, INDEX_DEPTH, STREAMS_DEPTH, union, type WalkDepth } from "../decode/depth.js";
 import type { LayerTable } from "../decode/layer-table.js";
 import { walk } from "../decode/walk.js";
 import { rawColumn } from "../dsl/raw.js";
@@ -193,7 +193,8 @@ export class Capture implements DeriveSource {
 /** The pass a derived field needs (FieldDef.deriveDepth); "index" needs none, so any table will do. */
 function derivedDepth(f: FieldDef): WalkDepth {
   switch (f.deriveDepth) {
-    case "index": case "headers": return HEADERS_DEPTH;
+    case "index": return INDEX_DEPTH;
+    case "headers": return HEADERS_DEPTH;
     case "streams": return STREAMS_DEPTH;
     default: return FULL_DEPTH;
   }

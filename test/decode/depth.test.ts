@@ -35,6 +35,8 @@ const HEADERS = [...fieldsOf(HEADER_PROTOS).filter((f) => f !== "tcp.stream" && 
 /** Each group with the depth it must get. */
 const GROUPS: { name: string; fields: string[]; depth: string }[] = [
   { name: "headers", fields: HEADERS, depth: "headers" },
+  // Layer fields alone: the pass records only these protocols' layers (no derived field asks for the others).
+  { name: "eth, ip, udp alone", fields: fieldsOf(["eth", "ip", "udp"]).filter((f) => f !== "udp.stream"), depth: "headers" },
   { name: "streams", fields: ["tcp.stream", "udp.stream", "tcp.srcport", "udp.length", ...derivedAt("streams")], depth: "headers+streams" },
   // Each transport's numbering on its own: the other transport's segments are then marked unnumbered, not numbered.
   { name: "tcp streams", fields: ["tcp.stream", "tcp.srcport", "udp.length", "udp.srcport"], depth: "headers+tcp streams" },
