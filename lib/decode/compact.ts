@@ -39,10 +39,8 @@ function finishedDict(s: Sink): DictOut {
   }
 }
 
-const width = (k: K): number => (k === K.CONST ? 0 : k === K.BITS ? 0.125 : k === K.U8 ? 1 : k === K.U16 ? 2 : k === K.U32 || k === K.I32 ? 4 : k === K.F16 ? 16 : 8);
-
 function finishLevel(s: Sink, L: LevelState, n: number, dict: DictOut): Level {
-  const k = L.kind, w = width(k), m = L.count;
+  const k = L.kind, w = Sink.width(k), m = L.count;
   const sparseBytes = m * (4 + w), denseBytes = n * (w + 0.125);
   if (L.dense && L.size !== n) resize(L, n);
   if (!L.dense && !L.repeat && k !== K.JS && k !== K.BLOB && (m === n || sparseBytes > denseBytes)) toDense(L, n);
@@ -80,18 +78,6 @@ function encOf(s: Sink, L: LevelState, dict: DictOut, slots: number): Enc {
   }
 }
 
-function alloc(k: K, slots: number): NumArray {
-  switch (k) {
-    case K.BITS: return new Uint8Array((slots + 7) >>> 3);
-    case K.U8: return new Uint8Array(slots);
-    case K.U16: return new Uint16Array(slots);
-    case K.U32: return new Uint32Array(slots);
-    case K.I32: return new Int32Array(slots);
-    case K.F16: return new Uint8Array(slots * 16);
-    default: return new Float64Array(slots);
-  }
-}
-
 /** Moves slot `from` of `src` to slot `to` of `dst` (arrays of kind k). */
 function moveSlot(k: K, src: NumArray, from: number, dst: NumArray, to: number): void {
   if (k === K.BITS) { if ((src[from >>> 3] >>> (from & 7)) & 1) dst[to >>> 3] |= 1 << (to & 7); }
@@ -106,7 +92,7 @@ function resize(L: LevelState, n: number): void {
   if (n & 7 && bits.length > 0) bits[bits.length - 1] &= (1 << (n & 7)) - 1;
   L.bits = bits;
   if (L.kind !== K.CONST) {
-    const d = alloc(L.kind, n), len = d.length;
+    const d = Sink.alloc(L.kind, n), len = d.length;
     d.set((L.data as NumArray).subarray(0, len) as never);
     L.data = d;
   }
@@ -114,7 +100,7 @@ function resize(L: LevelState, n: number): void {
 }
 
 function toDense(L: LevelState, n: number): void {
-  const bits = new Uint8Array((n + 7) >>> 3), d = L.kind === K.CONST ? null : alloc(L.kind, n);
+  const bits = new Uint8Array((n + 7) >>> 3), d = L.kind === K.CONST ? null : Sink.alloc(L.kind, n);
   for (let s = 0; s < L.count; s++) {
     const r = L.rows[s];
     bits[r >>> 3] |= 1 << (r & 7);
@@ -128,7 +114,7 @@ function toDense(L: LevelState, n: number): void {
 }
 
 function toSparse(L: LevelState, n: number): void {
-  const rows = new Uint32Array(L.count), d = L.kind === K.CONST ? null : alloc(L.kind, L.count);
+  const rows = new Uint32Array(L.count), d = L.kind === K.CONST ? null : Sink.alloc(L.kind, L.count);
   let s = 0;
   for (let r = 0; r < n; r++) {
     if (((L.bits[r >>> 3] >>> (r & 7)) & 1) === 0) continue;
@@ -247,7 +233,7 @@ function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null):
     return { kind: "bits", data: d };
   }
   if (kindOfArray(a) <= k) return numbers(a, a.length);
-  const d = alloc(k, a.length);
+  const d = Sink.alloc(k, a.length);
   if (valid === null) d.set(a as never);
   else for (let i = 0; i < a.length; i++) if (valid[i] === 1) d[i] = a[i];
   return numbers(d, a.length);
