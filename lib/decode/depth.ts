@@ -9,7 +9,9 @@
 //     reassembly run only for those streams, since they serve the hand-off);
 //   - and it records in the layer table only the layers of the protocols asked for (a filter on tcp.port writes no
 //     eth, ip or udp layer: writing the layers of every frame was a fifth of a cold filter's time). A later question
-//     about another protocol makes a new pass, as a deeper one does.
+//     about another protocol makes a new pass, as a deeper one does;
+//   - and, for a message table, only in the frames holding a message (WalkDepth.anchor): an MQTT table reads the ip
+//     and tcp layers of its rows' frames, not those of the other nine frames in ten.
 //
 // Every layer a shallow pass records is identical to the full pass's (the same dissectors decide the same things);
 // it just records fewer. test/decode/depth.test.ts checks that on every capture. Anything this module cannot prove
@@ -28,6 +30,11 @@ export interface WalkDepth {
   readonly payload: ReadonlySet<string> | null;
   /** Protocols whose layers the pass records (by name); null (or absent) records every layer. */
   readonly record?: ReadonlySet<string> | null;
+  /**
+   * Protocols (by name) a frame must hold a layer of for the pass to keep any of its layers; null (or absent) keeps
+   * every frame's. A frame without one keeps its problems (frame.malformed), not its layers.
+   */
+  readonly anchor?: ReadonlySet<string> | null;
 }
 
 export const FULL_DEPTH: WalkDepth = { tcpStreams: true, udpStreams: true, payload: null };
@@ -95,6 +102,9 @@ export function covers(have: WalkDepth, want: WalkDepth): boolean {
   if ((want.tcpStreams && !have.tcpStreams) || (want.udpStreams && !have.udpStreams)) return false;
   const hr = have.record ?? null, wr = want.record ?? null;
   if (hr !== null && (wr === null || [...wr].some((p) => !hr.has(p)))) return false;
+  // Frames kept by `want` must be kept by `have`: every frame, or those with a layer of one of want's anchors.
+  const ha = have.anchor ?? null, wa = want.anchor ?? null;
+  if (ha !== null && (wa === null || [...wa].some((p) => !ha.has(p)))) return false;
   if (have.payload === null) return true;
   if (want.payload === null) return false;
   for (const p of want.payload) if (!have.payload.has(p)) return false;
@@ -106,7 +116,9 @@ export function union(a: WalkDepth, b: WalkDepth): WalkDepth {
   const payload = a.payload === null || b.payload === null ? null : new Set([...a.payload, ...b.payload]);
   const ar = a.record ?? null, br = b.record ?? null;
   const record = ar === null || br === null ? null : new Set([...ar, ...br]);
-  return { tcpStreams: a.tcpStreams || b.tcpStreams, udpStreams: a.udpStreams || b.udpStreams, payload, record };
+  const aa = a.anchor ?? null, ba = b.anchor ?? null;
+  const anchor = aa === null || ba === null ? null : new Set([...aa, ...ba]);
+  return { tcpStreams: a.tcpStreams || b.tcpStreams, udpStreams: a.udpStreams || b.udpStreams, payload, record, anchor };
 }
 
 /**
@@ -175,5 +187,6 @@ export function describeDepth(d: WalkDepth): string {
   const streams = d.tcpStreams && d.udpStreams ? "+streams" : d.tcpStreams ? "+tcp streams" : d.udpStreams ? "+udp streams" : "";
   const parts = [`headers${streams}`];
   if (d.payload.size) parts.push(`payload of ${[...d.payload].join(", ")}`);
+  if (d.anchor) parts.push(`frames with ${[...d.anchor].join(", ")}`);
   return parts.join(", ");
 }

@@ -123,6 +123,26 @@ export class LayerTable {
     this.frameStart[i + 1] = this.count;
   }
 
+  /**
+   * Forgets layers [from, count) (those of the frame being dissected, when an anchored pass keeps none of them) and
+   * the side buffers added from `sides` on. Their slots are written again by the next frame's layers.
+   */
+  dropFrom(from: number, sides: number): void {
+    for (let l = from; l < this.count; l++) {
+      const bit = 1 << (l & 7);
+      if (this.oddBits[l >>> 3] & bit) {
+        this.oddBits[l >>> 3] &= ~bit;
+        this.odd.delete(3 * l + OFF); this.odd.delete(3 * l + END); this.odd.delete(3 * l + REP);
+      }
+      if (this.sideBits[l >>> 3] & bit) {
+        this.sideBits[l >>> 3] &= ~bit;
+        this.sideOf.delete(l);
+      }
+    }
+    this.count = from;
+    this.side.length = sides;
+  }
+
   /** Records a problem of frame i (Wireshark's malformed / expert info). */
   problem(i: number, message: string): void {
     this.malformed[i] = 1;

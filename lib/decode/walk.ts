@@ -60,7 +60,13 @@ class Pass implements DissectContext {
   /** Per dissector id, 1 when its layers are recorded (depth.record), or null: all are. */
   recorded: Uint8Array | null = null;
 
+  /** Per dissector id, 1 for the protocols of depth.anchor, or null: every frame's layers are kept. */
+  anchored: Uint8Array | null = null;
+  /** Whether the current frame has a layer of an anchor protocol yet. */
+  anchorHit = false;
+
   layer(d: Dissector, o: number, end: number, rep: number, aux = 0): number {
+    if (this.anchored !== null && this.anchored[d.id!] === 1) this.anchorHit = true;
     // A layer of a protocol nobody asked for is dissected (the hand-off needs it) but not written down.
     if (this.recorded !== null && this.recorded[d.id!] !== 1) return -1;
     const base = this.bufTag === 0 ? this.frameBase : 0;
@@ -91,6 +97,13 @@ class Pass implements DissectContext {
     this.switched = savedSwitched;
   }
 
+  /** Forgets the current frame's layers, which start at `from` (an anchored pass keeps none of a frame without one). */
+  dropFrame(from: number, sides: number): void {
+    this.layers.dropFrom(from, sides);
+    // A side tag handed out for this frame is gone with its buffer.
+    this.lastSide = null;
+  }
+
   /** One side-buffer tag per distinct byte array (several layers may point into one reassembled PDU). */
   private sideTag(bytes: Uint8Array): number {
     if (bytes !== this.lastSide) {
@@ -118,6 +131,11 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
     ctx.recorded = new Uint8Array(dissectors.length);
     for (const d of dissectors) if (depth.record.has(d.proto)) ctx.recorded[d.id!] = 1;
   }
+  const anchor = depth.anchor ?? null;
+  if (anchor !== null) {
+    ctx.anchored = new Uint8Array(dissectors.length);
+    for (const d of dissectors) if (anchor.has(d.proto)) ctx.anchored[d.id!] = 1;
+  }
   // Each interface's link type and first dissector, looked up once rather than per frame.
   const ifaces = info.interfaces, linktypeOf = Array.from(ifaces, (f) => f?.linktype ?? -1);
   const startOf = linktypeOf.map((lt) => (lt >= 0 ? tables.linktype[lt] ?? null : null));
@@ -138,7 +156,13 @@ export function walk(file: CaptureFile, tables: HandoffTables, dissectors: reado
       const o = (offset[i] - base) | 0;
       ctx.frameBase = o;
       ctx.bufTag = 0;
-      dissectFrame(ctx, start, buf, o, o + caplen[i], len[i]);
+      if (anchor === null) dissectFrame(ctx, start, buf, o, o + caplen[i], len[i]);
+      else {
+        const from = layers.count, sides = layers.side.length;
+        ctx.anchorHit = false;
+        dissectFrame(ctx, start, buf, o, o + caplen[i], len[i]);
+        if (!ctx.anchorHit && (layers.count > from || layers.side.length > sides)) ctx.dropFrame(from, sides);
+      }
       layers.finishFrame(i);
     }
     onChunk?.(chunk, layers, firstLayer, layers.count);

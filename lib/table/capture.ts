@@ -51,9 +51,13 @@ export class Capture implements DeriveSource {
     return this.layersAt(FULL_DEPTH);
   }
 
-  /** A layer table deep enough for these fields (and no deeper than needed when none is decoded yet). */
-  layersFor(abbrevs: readonly string[]): LayerTable {
-    return this.layersAt(this.depthOf(abbrevs));
+  /**
+   * A layer table deep enough for these fields (and no deeper than needed when none is decoded yet). With `anchor`
+   * (protocol names) it may hold the layers of only the frames that have a layer of one of them (a message table's).
+   */
+  layersFor(abbrevs: readonly string[], anchor?: readonly string[]): LayerTable {
+    const depth = this.depthOf(abbrevs);
+    return this.layersAt(anchor ? { ...depth, anchor: new Set(anchor) } : depth);
   }
 
   /** A layer table at least as deep as `depth` (lib/decode/depth.ts): the current one if it covers it. */

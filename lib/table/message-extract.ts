@@ -3,7 +3,7 @@
 // Each protocol's source layers were copied into a small layer table of their own (Sources.view) with the row each
 // serves, so the ordinary Extraction (decode/extract.ts) runs over just them and fills the table's columns directly.
 
-import { frameChunks, type Chunk } from "../capture/chunks.js";
+import { frameChunks } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
 import type { FieldDef } from "../dissectors/field.js";
 import type { Column } from "../decode/column.js";
@@ -47,36 +47,4 @@ export function extractRows(file: CaptureFile, lt: LayerTable, groups: readonly 
   // A getter that threw was recorded on the view; the capture's layer table is where frame.malformed looks.
   for (const p of parts) for (const [f, list] of p.view.problems) for (const msg of list) lt.problem(f, msg);
   return parts.map((p) => p.ex.finish());
-}
-
-/** Bytes read at a time while looking for a field anywhere in the capture: it is usually in the first layer seen. */
-const PROBE_CHUNK = 256 << 10;
-
-/**
- * True when some layer of `proto` in the capture has `field` (what cap.column(field).presentCount() > 0 says),
- * reading frames from the protocol's first layer `l0` on and stopping at the first occurrence.
- */
-export function presentAnywhere(file: CaptureFile, lt: LayerTable, field: FieldDef, l0: number): boolean {
-  const p = lt.proto, proto = p[l0];
-  if (!field.get && !field.each) return true; // a presence field: there whenever its layer is
-  for (const chunk of frameChunks(file, lt.frameOf(l0), file.index.count, PROBE_CHUNK)) {
-    const end = lt.frameStart[chunk.last];
-    for (let l = Math.max(l0, lt.frameStart[chunk.first]); l < end; l++) if (p[l] === proto && hasValue(file, lt, chunk, field, l)) return true;
-  }
-  return false;
-}
-
-function hasValue(file: CaptureFile, lt: LayerTable, chunk: Chunk, field: FieldDef, l: number): boolean {
-  const t = lt.bufOf(l);
-  let b: Uint8Array, o: number, e: number;
-  if (t === 0) { const fo = file.index.offset[lt.frameOf(l)] - chunk.base; b = chunk.buf; o = fo + lt.offOf(l); e = fo + lt.endOf(l); }
-  else { b = lt.side[t - 1]; o = lt.offOf(l); e = lt.endOf(l); }
-  try {
-    if (field.get) return field.get(b, o, e, lt.repOf(l), lt.aux[l]) !== undefined;
-    let seen = false;
-    field.each!(b, o, e, lt.repOf(l), lt.aux[l], () => { seen = true; });
-    return seen;
-  } catch {
-    return false; // as in a column, where a throwing getter leaves the layer without a value
-  }
 }

@@ -89,13 +89,6 @@ export class MessageRows {
     return false;
   }
 
-  /** True when some layer of `proto` in the capture has an aux passing `test` (a native scan for the layers). */
-  anyLayer(proto: number, test: (aux: number) => boolean): boolean {
-    const p = this.lt.proto.subarray(0, this.lt.count), a = this.lt.aux;
-    for (let l = p.indexOf(proto); l >= 0; l = p.indexOf(proto, l + 1)) if (test(a[l])) return true;
-    return false;
-  }
-
   /** Per row, the position of its message among the frame's messages (0 for the first). */
   kth(): Uint32Array {
     const out = new Uint32Array(this.count);

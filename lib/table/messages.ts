@@ -13,12 +13,12 @@ import { lookupField, lookupProtocol } from "../dissectors/registry.js";
 import { Column } from "../decode/column.js";
 import { compileFilter } from "../dsl/index.js";
 import { transportsOf, type WalkDepth } from "../decode/depth.js";
-import { TCP_NO_STREAM, TCP_UNNUMBERED, tcpStreamOf } from "../dissectors/tcp-streams.js";
-import { UDP_NO_STREAM, UDP_UNNUMBERED, udpStreamOf } from "../dissectors/udp.js";
+import { TCP_UNNUMBERED, tcpStreamOf } from "../dissectors/tcp-streams.js";
+import { UDP_UNNUMBERED, udpStreamOf } from "../dissectors/udp.js";
 import type { Capture } from "./capture.js";
 import { unknownField } from "./errors.js";
 import { fromFrames } from "./message-gather.js";
-import { extractRows, presentAnywhere } from "./message-extract.js";
+import { extractRows } from "./message-extract.js";
 import { MessageRows } from "./message-rows.js";
 import { toTable, type ColumnTable } from "./to-arquero.js";
 
@@ -30,7 +30,7 @@ export const KINDS: Readonly<Record<string, { proto: string; only?: string }>> =
   lwm2m: { proto: "lwm2mtlv" },
 };
 
-/** Columns every message table starts with (those the capture has). */
+/** Columns every message table starts with (those some row has, and always frame.number and frame.time_epoch). */
 export const CONTEXT: readonly string[] = ["frame.number", "frame.time_epoch", "tcp.stream", "udp.stream", "ip.src", "ipv6.src", "tcp.srcport",
   "udp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport", "udp.dstport", "btle.access_address", "btle_rf.channel", "btle_rf.signal_dbm"];
 
@@ -58,7 +58,8 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
   const rides = transportsOf(proto, cap.tables);
   const skipped = STREAM_COLUMNS.filter((c) => rides !== null && !rides[c.transport] && candidates.includes(c.abbrev) && !filter?.fields.includes(c.abbrev));
   const rowsOf = (abbrevs: string[]) => {
-    const layers = cap.layersFor(abbrevs), gate = only ? cap.column(only) : null;
+    // Only the frames holding a message keep their layers: the rows read no other frame.
+    const layers = cap.layersFor(abbrevs, [proto]), gate = only ? cap.column(only) : null;
     return new MessageRows(layers, d.id!, gate ? (f) => gate.has(f) : null);
   };
   let rows = rowsOf(wanted.filter((a) => !skipped.some((c) => c.abbrev === a)));
@@ -66,7 +67,7 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
   if (skipped.some((c) => !c.numbered(rows.lt.depth) && rows.framesHold(cap.protoId(c.transport), c.unnumbered))) rows = rowsOf(wanted);
   const cols = new MessageColumns(cap, rows);
   cols.prepare([...candidates, ...own, ...(filter?.fields ?? [])]);
-  const names = [...candidates.filter((f) => cols.presentInCapture(f)), ...own];
+  const names = [...candidates.filter((f) => cols.presentInRows(f)), ...own];
   const out = names.map((n) => cols.column(n));
   out.push(...cols.malformed(proto));
   if (!filter) return toTable(out);
@@ -81,7 +82,6 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
 /** The columns of one message table, one entry per row, built on demand and cached. */
 class MessageColumns {
   private readonly cache = new Map<string, Column>();
-  private readonly first = new Map<number, number>();
 
   constructor(private readonly cap: Capture, private readonly rows: MessageRows) {}
 
@@ -117,28 +117,12 @@ class MessageColumns {
     return c;
   }
 
-  /** Whether some frame of the capture has the field (a context column is shown only then, even if no row has it). */
-  presentInCapture(abbrev: string): boolean {
-    const e = lookupField(abbrev)!;
-    if (FROM_INDEX[abbrev]) return this.cap.count > 0;
-    if (e.protoId < 0 || e.field.derive) return this.cap.column(abbrev).presentCount() > 0;
-    if (this.column(abbrev).presentCount() > 0) return true;
-    if (this.cap.isDecoded(abbrev)) return this.cap.column(abbrev).presentCount() > 0;
-    // A conversation number the pass did not assign (see messageTable) is there wherever one would have been.
-    const sc = STREAM_COLUMNS.find((c) => c.abbrev === abbrev);
-    if (sc && !sc.numbered(this.rows.lt.depth)) return this.rows.anyLayer(e.protoId, sc.conversation);
-    const l0 = this.firstLayer(e.protoId);
-    return l0 >= 0 && presentAnywhere(this.cap.file, this.rows.lt, e.field, l0);
-  }
-
-  /** The first layer of a protocol (-1: none), by a native scan; btle_rf.channel and btle_rf.signal_dbm share one. */
-  private firstLayer(proto: number): number {
-    let l = this.first.get(proto);
-    if (l === undefined) {
-      const lt = this.rows.lt;
-      this.first.set(proto, (l = lt.proto.subarray(0, lt.count).indexOf(proto)));
-    }
-    return l;
+  /**
+   * Whether some row has the field: a context column is shown only then (an MQTT table has no udp.srcport column,
+   * whatever else the capture carries). frame.number and frame.time_epoch are always shown.
+   */
+  presentInRows(abbrev: string): boolean {
+    return FROM_INDEX[abbrev] !== undefined || this.column(abbrev).presentCount() > 0;
   }
 
   /** The malformed flag and reason of each row: problems its frame has from this protocol's dissector. */
@@ -152,14 +136,14 @@ class MessageColumns {
 }
 
 /**
- * The conversation-number context columns: the transport, whether a pass numbered its conversations, and the tests
- * on a layer's aux for "left unnumbered" and "in a conversation" (numbered or not).
+ * The conversation-number context columns: the transport, whether a pass numbered its conversations, and the test
+ * on a layer's aux for "left unnumbered".
  */
 const STREAM_COLUMNS: readonly {
-  abbrev: string; transport: "tcp" | "udp"; numbered: (d: WalkDepth) => boolean; unnumbered: (aux: number) => boolean; conversation: (aux: number) => boolean;
+  abbrev: string; transport: "tcp" | "udp"; numbered: (d: WalkDepth) => boolean; unnumbered: (aux: number) => boolean;
 }[] = [
-  { abbrev: "tcp.stream", transport: "tcp", numbered: (d) => d.tcpStreams, unnumbered: (a) => tcpStreamOf(a) === TCP_UNNUMBERED, conversation: (a) => tcpStreamOf(a) !== TCP_NO_STREAM },
-  { abbrev: "udp.stream", transport: "udp", numbered: (d) => d.udpStreams, unnumbered: (a) => udpStreamOf(a) === UDP_UNNUMBERED, conversation: (a) => udpStreamOf(a) !== UDP_NO_STREAM },
+  { abbrev: "tcp.stream", transport: "tcp", numbered: (d) => d.tcpStreams, unnumbered: (a) => tcpStreamOf(a) === TCP_UNNUMBERED },
+  { abbrev: "udp.stream", transport: "udp", numbered: (d) => d.udpStreams, unnumbered: (a) => udpStreamOf(a) === UDP_UNNUMBERED },
 ];
 
 /** frame.* fields taken from the frame index for just the rows (computed as frame.ts does for every frame). */

@@ -62,7 +62,9 @@ export function naiveMessageTable(cap: Capture, kind: string, opts: MessageOptio
     return c;
   };
   const own = opts.fields ?? d.fields.filter((f) => f.type !== "protocol").map((f) => f.abbrev);
-  const context = CONTEXT.filter((f) => lookupField(f) && cap.column(f).presentCount() > 0 && !own.includes(f));
+  // A context column is shown when some row has a value (frame.number and frame.time_epoch always).
+  const always = new Set(["frame.number", "frame.time_epoch"]);
+  const context = CONTEXT.filter((f) => lookupField(f) && !own.includes(f) && (always.has(f) || column(f).presentCount() > 0));
   const cols = [...context, ...own].map(column);
   const reasons = rows.map((_, r) => {
     const mine = (lt.problems.get(frameOf(r)) ?? []).filter((p) => p.startsWith(`${proto}:`) || (p.startsWith("mbtcp:") && proto === "modbus"));
