@@ -40,6 +40,8 @@ export class LayerTable {
   /** Bit l set: layer l's bytes are side[sideOf.get(l) - 1], not the frame's. */
   sideBits: Uint8Array;
   readonly sideOf = new Map<number, number>();
+  /** The last layer pushed odd or with a side buffer (-1: none): dropFrom clears bits only from there down. */
+  private lastIrregular = -1;
   /** CSR over frames, length frames + 1 (filled by finishFrame). */
   frameStart: Uint32Array;
   /**
@@ -81,11 +83,13 @@ export class LayerTable {
       this.odd.set(3 * i + OFF, off);
       this.odd.set(3 * i + END, end);
       this.odd.set(3 * i + REP, rep);
+      this.lastIrregular = i;
     }
     this.aux[i] = aux;
     if (buf !== 0) {
       this.sideBits[i >>> 3] |= 1 << (i & 7);
       this.sideOf.set(i, buf);
+      this.lastIrregular = i;
     }
     this.count = i + 1;
     return i;
@@ -128,7 +132,7 @@ export class LayerTable {
    * the side buffers added from `sides` on. Their slots are written again by the next frame's layers.
    */
   dropFrom(from: number, sides: number): void {
-    for (let l = from; l < this.count; l++) {
+    for (let l = from; l <= this.lastIrregular; l++) {
       const bit = 1 << (l & 7);
       if (this.oddBits[l >>> 3] & bit) {
         this.oddBits[l >>> 3] &= ~bit;
@@ -140,7 +144,8 @@ export class LayerTable {
       }
     }
     this.count = from;
-    this.side.length = sides;
+    this.lastIrregular = Math.min(this.lastIrregular, from - 1);
+    if (this.side.length !== sides) this.side.length = sides;
   }
 
   /** Records a problem of frame i (Wireshark's malformed / expert info). */
