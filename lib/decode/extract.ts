@@ -171,7 +171,8 @@ export class Extraction {
 
   /**
    * `frames` rows, one per frame; or, with `rowOf` (layer index -> row), one row per layer of the fields' protocol,
-   * which is how message tables get one row per MQTT message even when a segment carries several.
+   * which is how message tables get one row per MQTT message even when a segment carries several. `frames` may be 0
+   * while the rows are not known yet (their number is then given to finish()).
    */
   constructor(fields: readonly { field: FieldDef; proto: number }[], private readonly frames: number, private readonly rowOf: Uint32Array | null = null) {
     this.sinks = fields.map(({ field, proto }) => new FieldSink(field, proto, frames));
@@ -182,11 +183,14 @@ export class Extraction {
     for (const [proto, group] of byProto) this.groups.push({ proto, fields: group, loop: compileProtoLoop(group) });
   }
 
-  /** Extracts the fields from layers [from, to) whose bytes are in `chunk`. Never throws on packet content. */
-  run(file: CaptureFile, layers: LayerTable, chunk: Chunk, from: number, to: number): void {
+  /**
+   * Extracts the fields from layers [from, to) whose bytes are in `chunk`. Never throws on packet content. `rowOf`
+   * replaces the constructor's for a table of rows that is still growing.
+   */
+  run(file: CaptureFile, layers: LayerTable, chunk: Chunk, from: number, to: number, rowOf = this.rowOf): void {
     if (this.sinks.length === 0 || to <= from) return;
     const at = this.located;
-    at.fill(layers, from, to, chunk.first, this.wanted, file.index.offset, chunk.base, this.rowOf);
+    at.fill(layers, from, to, chunk.first, this.wanted, file.index.offset, chunk.base, rowOf);
     const starts = at.starts;
     for (const g of this.groups) {
       const lo = starts[g.proto], hi = starts[g.proto + 1];
@@ -213,9 +217,9 @@ export class Extraction {
     }
   }
 
-  /** Builds the columns (call after the last chunk). */
-  finish(): Column[] {
-    return this.sinks.map((s) => s.finish(this.frames));
+  /** Builds the columns of `rows` rows (the constructor's count unless it was 0) after the last chunk. */
+  finish(rows = this.frames): Column[] {
+    return this.sinks.map((s) => s.finish(rows));
   }
 }
 

@@ -12,7 +12,7 @@ import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
 import { covers, depthFor, FULL_DEPTH, HEADERS_DEPTH, INDEX_DEPTH, STREAMS_DEPTH, union, type WalkDepth } from "../decode/depth.js";
 import type { LayerTable } from "../decode/layer-table.js";
-import { walk } from "../decode/walk.js";
+import { walk, type ChunkHook } from "../decode/walk.js";
 import { rawColumn } from "../dsl/raw.js";
 import { unknownField } from "./errors.js";
 import { FrameView } from "./frame-view.js";
@@ -54,15 +54,16 @@ export class Capture implements DeriveSource {
   /**
    * A layer table deep enough for these fields (and no deeper than needed when none is decoded yet). With `anchor`
    * (protocol names) it may hold the layers of only the frames that have a layer of one of them (a message table's).
+   * When that takes a new pass, `onChunk` runs after each of its chunks, with the chunk's bytes still in memory.
    */
-  layersFor(abbrevs: readonly string[], anchor?: readonly string[]): LayerTable {
+  layersFor(abbrevs: readonly string[], anchor?: readonly string[], onChunk?: ChunkHook): LayerTable {
     const depth = this.depthOf(abbrevs);
-    return this.layersAt(anchor ? { ...depth, anchor: new Set(anchor) } : depth);
+    return this.layersAt(anchor ? { ...depth, anchor: new Set(anchor) } : depth, onChunk);
   }
 
   /** A layer table at least as deep as `depth` (lib/decode/depth.ts): the current one if it covers it. */
-  layersAt(depth: WalkDepth): LayerTable {
-    if (this.layerTable === null || !covers(this.layerTable.depth, depth)) this.extract([], depth);
+  layersAt(depth: WalkDepth, onChunk?: ChunkHook): LayerTable {
+    if (this.layerTable === null || !covers(this.layerTable.depth, depth)) this.extract([], depth, onChunk);
     return this.layerTable!;
   }
 
@@ -176,14 +177,17 @@ export class Capture implements DeriveSource {
   }
 
   /** Extracts `fields`, dissecting again first when the layer table is missing or shallower than `depth`. */
-  private extract(fields: { field: FieldDef; proto: number }[], depth: WalkDepth): void {
+  private extract(fields: { field: FieldDef; proto: number }[], depth: WalkDepth, onChunk?: ChunkHook): void {
     const n = this.count;
     const ex = new Extraction(fields, n);
     if (this.layerTable === null || !covers(this.layerTable.depth, depth)) {
       // Dissect and extract in the same pass, so the file is read once. Cached columns stay valid: a shallow pass
       // records the same layers as a deeper one, only fewer of them.
       const want = this.layerTable === null ? depth : union(this.layerTable.depth, depth);
-      this.layerTable = walk(this.file, this.tables, DISSECTORS, (chunk, layers, from, to) => ex.run(this.file, layers, chunk, from, to), want);
+      this.layerTable = walk(this.file, this.tables, DISSECTORS, (chunk, layers, from, to) => {
+        ex.run(this.file, layers, chunk, from, to);
+        onChunk?.(chunk, layers, from, to);
+      }, want);
     } else {
       const layers = this.layerTable;
       for (const chunk of frameChunks(this.file)) {

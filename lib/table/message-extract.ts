@@ -3,13 +3,13 @@
 // Each protocol's source layers were copied into a small layer table of their own (Sources.view) with the row each
 // serves, so the ordinary Extraction (decode/extract.ts) runs over just them and fills the table's columns directly.
 
-import { frameChunks } from "../capture/chunks.js";
+import { frameChunks, type Chunk } from "../capture/chunks.js";
 import type { CaptureFile } from "../capture/types.js";
 import type { FieldDef } from "../dissectors/field.js";
 import type { Column } from "../decode/column.js";
 import { Extraction } from "../decode/extract.js";
 import type { LayerTable } from "../decode/layer-table.js";
-import type { Sources } from "./message-rows.js";
+import { MessageRows, SourcesCollector, type Sources } from "./message-rows.js";
 
 /** One protocol's fields, to be read from its source layers. */
 export interface FieldGroup {
@@ -47,4 +47,47 @@ export function extractRows(file: CaptureFile, lt: LayerTable, groups: readonly 
   // A getter that threw was recorded on the view; the capture's layer table is where frame.malformed looks.
   for (const p of parts) for (const [f, list] of p.view.problems) for (const msg of list) lt.problem(f, msg);
   return parts.map((p) => p.ex.finish());
+}
+
+/**
+ * The same extraction done during the dissection pass, chunk by chunk while the chunk's bytes are still in memory
+ * (so the file is read once, not twice): after each chunk, the rows its frames hold are found, their source layers
+ * collected, and the fields extracted from them. The number of rows is known only at the end, so the columns grow.
+ */
+export class RowExtraction {
+  readonly rows: MessageRows;
+  private readonly collector: SourcesCollector;
+  private readonly parts: { ex: Extraction; done: number }[];
+
+  /** Rows are the layers of `proto` in `lt` (the table the pass is filling); `groups`: fields by protocol id. */
+  constructor(lt: LayerTable, proto: number, private readonly groups: ReadonlyMap<number, readonly FieldDef[]>) {
+    this.rows = new MessageRows(lt, proto, null);
+    this.collector = new SourcesCollector(this.rows, [...groups.keys()]);
+    this.parts = [...groups].map(([p, fields]) => ({ ex: new Extraction(fields.map((field) => ({ field, proto: p })), 0), done: 0 }));
+  }
+
+  /** After the pass dissected a chunk: layers [from, to) are its frames'. */
+  chunk(file: CaptureFile, chunk: Chunk, from: number, to: number): void {
+    const r0 = this.rows.count;
+    this.rows.scan(from, to);
+    if (this.rows.count === r0) return;
+    this.collector.collect(r0, this.rows.count);
+    this.collector.builders.forEach((b, k) => {
+      const p = this.parts[k];
+      if (b.count > p.done) p.ex.run(file, b.view, chunk, p.done, b.count, b.row);
+      p.done = b.count;
+    });
+  }
+
+  /** After the pass: each field's column (by abbrev) over the rows, which are sealed. */
+  finish(): Map<string, Column> {
+    const lt = this.rows.lt, m = this.rows.seal().count, out = new Map<string, Column>();
+    // A getter that threw was recorded on the view; the capture's layer table is where frame.malformed looks.
+    for (const s of this.collector.finish()) for (const [f, list] of s.view.problems) for (const msg of list) lt.problem(f, msg);
+    [...this.groups.values()].forEach((fields, k) => {
+      const cols = this.parts[k].ex.finish(m);
+      fields.forEach((f, j) => out.set(f.abbrev, cols[j]));
+    });
+    return out;
+  }
 }

@@ -18,7 +18,7 @@ import { UDP_UNNUMBERED, udpStreamOf } from "../dissectors/udp.js";
 import type { Capture } from "./capture.js";
 import { unknownField } from "./errors.js";
 import { fromFrames } from "./message-gather.js";
-import { extractRows } from "./message-extract.js";
+import { extractRows, RowExtraction } from "./message-extract.js";
 import { MessageRows } from "./message-rows.js";
 import { toTable, type ColumnTable } from "./to-arquero.js";
 
@@ -57,16 +57,31 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
   // no row has such a layer, and numbering every UDP conversation is much of a pass's cost on mixed traffic.
   const rides = transportsOf(proto, cap.tables);
   const skipped = STREAM_COLUMNS.filter((c) => rides !== null && !rides[c.transport] && candidates.includes(c.abbrev) && !filter?.fields.includes(c.abbrev));
-  const rowsOf = (abbrevs: string[]) => {
-    // Only the frames holding a message keep their layers: the rows read no other frame.
-    const layers = cap.layersFor(abbrevs, [proto]), gate = only ? cap.column(only) : null;
-    return new MessageRows(layers, d.id!, gate ? (f) => gate.has(f) : null);
+  const perLayer = [...candidates, ...own, ...(filter?.fields ?? [])];
+  // Only the frames holding a message keep their layers (the rows read no other frame); not with a gate, whose
+  // column needs a pass of every frame anyway.
+  const anchor = only ? undefined : [proto];
+  let fused: RowExtraction | null = null;
+  const rowsOf = (abbrevs: string[], fuse: boolean) => {
+    // When the capture has to dissect for the table, the fields are extracted in the same pass (read once).
+    const groups = fuse && !only ? layerFieldGroups(perLayer, new Set()) : null;
+    const layers = cap.layersFor(abbrevs, anchor, groups === null ? undefined : (chunk, lt, from, to) => {
+      fused ??= new RowExtraction(lt, d.id!, groups);
+      fused.chunk(cap.file, chunk, from, to);
+    });
+    if (fused !== null) return fused.rows;
+    const gate = only ? cap.column(only) : null;
+    return MessageRows.of(layers, d.id!, gate ? (f) => gate.has(f) : null);
   };
-  let rows = rowsOf(wanted.filter((a) => !skipped.some((c) => c.abbrev === a)));
+  let rows = rowsOf(wanted.filter((a) => !skipped.some((c) => c.abbrev === a)), true);
+  let extracted = fused === null ? null : (fused as RowExtraction).finish();
   // A row's frame holding a layer of that transport the pass left unnumbered (a tunnel) needs the numbers after all.
-  if (skipped.some((c) => !c.numbered(rows.lt.depth) && rows.framesHold(cap.protoId(c.transport), c.unnumbered))) rows = rowsOf(wanted);
-  const cols = new MessageColumns(cap, rows);
-  cols.prepare([...candidates, ...own, ...(filter?.fields ?? [])]);
+  if (skipped.some((c) => !c.numbered(rows.lt.depth) && rows.framesHold(cap.protoId(c.transport), c.unnumbered))) {
+    fused = extracted = null;
+    rows = rowsOf(wanted, false);
+  }
+  const cols = new MessageColumns(cap, rows, extracted);
+  cols.prepare(perLayer);
   const names = [...candidates.filter((f) => cols.presentInRows(f)), ...own];
   const out = names.map((n) => cols.column(n));
   out.push(...cols.malformed(proto));
@@ -81,20 +96,16 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
 
 /** The columns of one message table, one entry per row, built on demand and cached. */
 class MessageColumns {
-  private readonly cache = new Map<string, Column>();
+  private readonly cache: Map<string, Column>;
 
-  constructor(private readonly cap: Capture, private readonly rows: MessageRows) {}
+  /** `extracted`: columns the pass already extracted (RowExtraction). */
+  constructor(private readonly cap: Capture, private readonly rows: MessageRows, extracted: Map<string, Column> | null) {
+    this.cache = extracted ?? new Map();
+  }
 
   /** Extracts the per-layer fields among `abbrevs` (unknown names are left to column() to report) in one pass. */
   prepare(abbrevs: readonly string[]): void {
-    const byProto = new Map<number, FieldDef[]>();
-    for (const a of new Set(abbrevs)) {
-      const e = lookupField(a);
-      if (!e || e.protoId < 0 || e.field.derive || this.cache.has(a)) continue;
-      const list = byProto.get(e.protoId);
-      if (list) list.push(e.field);
-      else byProto.set(e.protoId, [e.field]);
-    }
+    const byProto = layerFieldGroups(abbrevs, this.cache);
     if (byProto.size === 0) return;
     const protos = [...byProto.keys()], sources = this.rows.sources(protos);
     const groups = protos.map((p, k) => ({ sources: sources[k], fields: byProto.get(p)! }));
@@ -133,6 +144,19 @@ class MessageColumns {
     const why: FieldDef = { abbrev: "malformed.reason", name: "Reason", type: "string", description: "Wirebook: why the message is malformed" };
     return [new Column(def, m, flag, new Uint8Array(m).fill(1), null), new Column(why, m, text, flag.slice(), null)];
   }
+}
+
+/** The per-layer fields among `abbrevs` (not derived; unknown names left out) not in `have`, by protocol id. */
+function layerFieldGroups(abbrevs: readonly string[], have: { has(abbrev: string): boolean }): Map<number, FieldDef[]> {
+  const byProto = new Map<number, FieldDef[]>();
+  for (const a of new Set(abbrevs)) {
+    const e = lookupField(a);
+    if (!e || e.protoId < 0 || e.field.derive || have.has(a)) continue;
+    const list = byProto.get(e.protoId);
+    if (list) list.push(e.field);
+    else byProto.set(e.protoId, [e.field]);
+  }
+  return byProto;
 }
 
 /**
