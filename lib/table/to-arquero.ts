@@ -4,7 +4,7 @@
 
 import * as aq from "arquero";
 import type { Column, Value } from "../decode/column.js";
-import { forEachSlot, valueAt } from "../decode/level.js";
+import { forEachSlot, valueAt, type Enc } from "../decode/level.js";
 import { ipv4Text, ipv6Text, macText } from "./address-text.js";
 
 export type ColumnTable = ReturnType<typeof aq.table>;
@@ -27,7 +27,10 @@ export function arqueroColumn(col: Column, rows?: Uint32Array): ArrayLike<unknow
   }
   if (text || col.storage === "any" || col.storage === "fixed16") {
     const out: unknown[] = new Array(n).fill(null);
-    if (levels.length) forEachSlot(levels[0], n, (r, s) => { out[r] = conv(valueAt(levels[0].enc, s)); });
+    if (levels.length) {
+      const l = levels[0], at = slotText(l.enc, conv);
+      forEachSlot(l, n, (r, s) => { out[r] = at(s); });
+    }
     return out;
   }
   const l = levels[0];
@@ -35,6 +38,28 @@ export function arqueroColumn(col: Column, rows?: Uint32Array): ArrayLike<unknow
   const out = new Float64Array(n).fill(NaN);
   if (l) forEachSlot(l, n, (r, s) => { out[r] = valueAt(l.enc, s) as number; });
   return out;
+}
+
+/**
+ * Slot s's converted value. A dictionary level converts each distinct value once (a table's IPv6 addresses are a
+ * few hundred values over a quarter of a million rows), so equal values are also one string. Only text and numbers
+ * are shared: rows must not share a Uint8Array or Date the user could modify.
+ */
+function slotText(enc: Enc, conv: (v: Value) => unknown): (s: number) => unknown {
+  if (enc.kind !== "dict" && enc.kind !== "dict16") return (s) => conv(valueAt(enc, s));
+  const codes = enc.codes, done: unknown[] = [];
+  const size = enc.kind === "dict16" ? enc.dict.length >> 4 : enc.dict.length;
+  return (s) => {
+    const c = codes[s];
+    if (c >= size) return conv(valueAt(enc, s));
+    let v = done[c];
+    if (v === undefined) {
+      v = conv(valueAt(enc, s));
+      if (typeof v === "object" && v !== null) return v;
+      done[c] = v;
+    }
+    return v;
+  };
 }
 
 /** The rows asked for, one lookup each. */
