@@ -9,6 +9,7 @@ commands:
   samples                       summarise the bundled sample captures
   fields CAPTURE [-Y FILTER] -e FIELD …   one line a frame, like tshark -T fields
   count CAPTURE -Y FILTER       number of frames a display filter selects
+  glossary [--markdown]         every protocol and field (like tshark -G fields), or the Markdown field reference
   kernel -f CONNECTION_FILE     run the Jupyter kernel
   install [--user|--sys-prefix|--prefix DIR]   install the Jupyter kernelspec
   run NOTEBOOK.ipynb [-p NAME=VALUE …] [--html OUT.html] [--out EXECUTED.ipynb]
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run-cmd.js")).runRunCommand,
   fields: async () => (await import("./fields-cmd.js")).runFieldsCommand,
   count: async () => (await import("./count-cmd.js")).runCountCommand,
+  glossary: async () => (await import("./glossary-cmd.js")).runGlossaryCommand,
   kernel: async () => (await import("./kernel-cmd.js")).runKernelCommand,
   install: async () => (await import("./install-cmd.js")).runInstallCommand,
 };
