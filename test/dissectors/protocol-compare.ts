@@ -78,6 +78,9 @@ export interface CompareOptions<R extends string = string> {
   after?(f: Frame<R>): void;
 }
 
+/** tshark's arguments for a DecodeAs (none without one). */
+export const decodeAsArgs = (d: DecodeAs | undefined): string[] => (d ? ["-d", `${d.table}==${d.value},${d.proto}`] : []);
+
 const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 
 /** Compares one capture as `opts` says. */
@@ -85,8 +88,7 @@ export async function compareFrames<R extends string = string>(file: string, opt
   const { fields } = opts;
   const asked = unique([...fields, ...(opts.theirContext ?? [])]);
   const mine = unique([...fields, ...(opts.ourContext ?? [])]);
-  const args = opts.decodeAs ? ["-d", `${opts.decodeAs.table}==${opts.decodeAs.value},${opts.decodeAs.proto}`] : [];
-  args.push(...(opts.tsharkArgs ?? []));
+  const args = [...decodeAsArgs(opts.decodeAs), ...(opts.tsharkArgs ?? [])];
   const rows = await tsharkFields(file, asked, args.length > 0 ? { args } : {});
   const cap = await open(file);
   if (opts.decodeAs) cap.decodeAs(opts.decodeAs.table, opts.decodeAs.value, opts.decodeAs.proto);
