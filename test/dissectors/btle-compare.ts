@@ -9,6 +9,7 @@ import { btleRf } from "../../lib/dissectors/btle-rf.js";
 import { btle } from "../../lib/dissectors/btle.js";
 import { btsmp } from "../../lib/dissectors/btsmp.js";
 import type { FieldDef } from "../../lib/dissectors/field.js";
+import { lookupField } from "../../lib/dissectors/registry.js";
 import { compareFrames, type Result } from "./protocol-compare.js";
 
 export type { Mismatch } from "./protocol-compare.js";
@@ -30,11 +31,10 @@ export type BleResult = Result<Reason>;
 
 const TSHARK_UNKNOWN = new Set(["bluetooth.apple.ibeacon.measured_power"]);
 const ATT_STATEFUL = new Set(["btatt.uuid16", "btatt.uuid128", "btatt.value", "btatt.handle", "btatt.characteristic_properties"]);
-const BY_ABBREV = new Map(BLE_FIELDS.map((f) => [f.abbrev, f]));
 
-/** The reason a BLE cell differs by design, or null (a mismatch). */
+/** The reason a BLE cell differs by design, or null (a mismatch); also for the BLE layers of other link types. */
 export function bleExcuse(field: string, t: string, o: string): Reason | null {
-  const f = BY_ABBREV.get(field);
+  const f = lookupField(field)?.field;
   if (field.startsWith("bluetooth.apple.ibeacon.") && t === "") return "ibeacon";
   if (f?.type === "uint64" && o !== "" && t !== "" && BigInt(o) !== BigInt(t) && Math.abs(Number(o) - Number(t)) / Number(t) < 1e-15) return "u64";
   if (ATT_STATEFUL.has(field) && isSubsequence(o, t)) return "att_state";
