@@ -68,8 +68,11 @@ export interface CompareOptions<R extends string = string> {
   leaveFrame?(f: Frame<R>): { reason: R; count: number } | null;
   /** Per frame, before its cells: the protocol's own checks, and any state its cell hooks need. */
   before?(f: Frame<R>): void;
-  /** Our text of a cell, when it is not formatFrame's (given tshark's, e.g. to compare presence only). */
-  ourText?(f: Frame<R>, field: string, theirs: string): string;
+  /**
+   * The texts a cell compares, when not the printed ones: e.g. our protocol fields by presence only, or both stacks
+   * cut at the layers compared. Given tshark's text and ours (formatFrame's); returns [theirs, ours].
+   */
+  view?(f: Frame<R>, field: string, theirs: string, ours: string): readonly [string, string];
   /** A cell left out before it is compared (not counted as compared), under the reason returned; null: compared. */
   leaveOut?(f: Frame<R>, field: string, theirs: string, ours: string): R | null;
   /** A differing cell (counted as compared) excused under the reason returned; null: a mismatch. */
@@ -137,7 +140,10 @@ export async function compareFrames<R extends string = string>(file: string, opt
       const left = opts.leaveFrame?.(f) ?? null;
       if (left !== null) { f.skip(left.reason, left.count); continue; }
       opts.before?.(f);
-      fields.forEach((field, k) => f.cell(field, row[k], opts.ourText ? opts.ourText(f, field, row[k]) : ours[k]));
+      fields.forEach((field, k) => {
+        const [t, o] = opts.view ? opts.view(f, field, row[k], ours[k]) : [row[k], ours[k]];
+        f.cell(field, t, o);
+      });
       opts.after?.(f);
     }
     if (rows.length !== cap.count) res.mismatches.push({ frame: 0, field: "frame count", tshark: String(rows.length), ours: String(cap.count) });

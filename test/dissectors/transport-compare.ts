@@ -78,7 +78,7 @@ export function compareTransport(file: string): Promise<TransportResult> {
         (f.theirs("tcp.analysis.retransmission") !== "" || f.theirs("tcp.analysis.out_of_order") !== ""), o[ti] === "tcp" && toStream(f.i));
       if (dataReason === null) f.mismatch("frame.protocols", t.join(":"), o.join(":"));
     },
-    ourText: (f, field, theirs) => cellText(BY_ABBREV.get(field)!, f.column(field), f.i, theirs),
+    view: (f, field, theirs) => [theirs, cellText(BY_ABBREV.get(field)!, f.column(field), f.i, theirs)],
     leaveOut(f, field, theirs) {
       if (!field.startsWith("data")) return null;
       if (!sameStack) return dataReason ?? "app";
