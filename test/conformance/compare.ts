@@ -3,11 +3,11 @@
 
 import * as path from "node:path";
 import { lookupField, lookupProtocol } from "../../lib/dissectors/registry.js";
-import { open } from "../../lib/table/capture.js";
+import type { FrameIndex } from "../../lib/capture/frame-index.js";
 import { formatFrame } from "../../lib/table/tshark-format.js";
-import { tsharkFields } from "../oracle/tshark.js";
+import { compareFrames, type Mismatch } from "../dissectors/protocol-compare.js";
 
-export interface Mismatch { frame: number; field: string; tshark: string; ours: string }
+export type { Mismatch } from "../dissectors/protocol-compare.js";
 
 export interface Comparison {
   file: string;
@@ -16,7 +16,10 @@ export interface Comparison {
   /** Cells compared: fields x frames. */
   compared: number;
   mismatches: Mismatch[];
-  /** Protocols tshark decodes that we do not dissect yet, with the frames whose stack was cut there. */
+  /**
+   * Protocols tshark decodes that we do not dissect yet, with the frames whose stack was cut there; and the stack
+   * differences counted under their reason.
+   */
   beyond: Map<string, number>;
 }
 
@@ -53,52 +56,42 @@ export function comparableStacks(tshark: string, ours: string): { tshark: string
   return { tshark: t.slice(0, k).join(":"), ours: o.slice(0, k).join(":"), cut: t[k] };
 }
 
-/** Compares every frame's `fields` with tshark's. Reads the file once for all fields; one tshark run (cached). */
+/**
+ * Compares every frame's `fields` with tshark's (the loop is test/dissectors/protocol-compare.ts; one tshark run,
+ * cached). Times are compared exactly (formatFrame with the frame index); frame.protocols up to the protocols we
+ * dissect (comparableStacks), and its listed differences are counted under their reason, not failed.
+ */
 export async function compareCapture(file: string, fields: readonly string[]): Promise<Comparison> {
-  const rows = await tsharkFields(file, fields);
-  const cap = await open(file);
-  try {
-    const cols = cap.columns(fields);
-    const mismatches: Mismatch[] = [];
-    const beyond = new Map<string, number>();
-    const n = Math.max(cap.count, rows.length);
-    // Per frame.protocols column: the first protocol of this file that tshark decodes and we do not, if any.
-    const undissected = new Map<number, string>();
-    fields.forEach((f, k) => {
-      if (f !== "frame.protocols") return;
-      for (const row of rows) {
-        const cut = comparableStacks(row[k], "").cut;
-        if (cut) { undissected.set(k, cut); break; }
+  const stackAt = fields.indexOf("frame.protocols");
+  let index: FrameIndex | undefined;
+  /** The first protocol of this file that tshark decodes and we do not, if any. */
+  let lacking: string | null = null;
+  const r = await compareFrames<string>(file, {
+    fields,
+    everyFrame: true,
+    begin(rows, _col, cap) {
+      index = cap.file.index;
+      if (stackAt >= 0) lacking = rows.map((row) => comparableStacks(row[stackAt], "").cut).find((c) => c) ?? null;
+    },
+    view(f, field, theirs) {
+      const ours = formatFrame(f.column(field), f.i, { index });
+      if (field !== "frame.protocols") return [theirs, ours];
+      const c = comparableStacks(theirs, ours);
+      if (c.cut) f.skip(c.cut);
+      // A protocol we lack (HTTP, TLS …) that reassembles holds a segment's payload: tshark lists nothing after tcp
+      // there, we list the payload as data. Counted under that protocol's name, not as a mismatch.
+      if (lacking && c.ours === `${c.tshark}:data` && /:(tcp|udp)$/.test(c.tshark)) {
+        f.skip(`${lacking} (holding a segment)`);
+        return [c.tshark, c.tshark];
       }
-    });
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < fields.length; k++) {
-        let ours = i < cap.count ? formatFrame(cols[k], i, { index: cap.file.index }) : "<no frame>";
-        let theirs = i < rows.length ? rows[i][k] : "<no frame>";
-        if (fields[k] === "frame.protocols" && i < cap.count && i < rows.length) {
-          const c = comparableStacks(theirs, ours);
-          if (c.cut) beyond.set(c.cut, (beyond.get(c.cut) ?? 0) + 1);
-          theirs = c.tshark;
-          ours = c.ours;
-          // A protocol we lack (HTTP, TLS …) that reassembles holds a segment's payload: tshark lists nothing after
-          // tcp there, we list the payload as data. Counted under that protocol's name, not as a mismatch.
-          const lacking = undissected.get(k);
-          if (lacking && ours === `${theirs}:data` && /:(tcp|udp)$/.test(theirs)) {
-            beyond.set(`${lacking} (holding a segment)`, (beyond.get(`${lacking} (holding a segment)`) ?? 0) + 1);
-            ours = theirs;
-          }
-        }
-        if (ours !== theirs && fields[k] === "frame.protocols") {
-          const why = listedStackDifference(file, theirs, ours);
-          if (why) { beyond.set(`listed: ${why}`, (beyond.get(`listed: ${why}`) ?? 0) + 1); continue; }
-        }
-        if (ours !== theirs) mismatches.push({ frame: i + 1, field: fields[k], tshark: theirs, ours });
-      }
-    }
-    return { file, frames: n, fields: [...fields], compared: n * fields.length, mismatches, beyond };
-  } finally {
-    cap.close();
-  }
+      return [c.tshark, c.ours];
+    },
+    excuse(_f, field, theirs, ours) {
+      const why = field === "frame.protocols" ? listedStackDifference(file, theirs, ours) : null;
+      return why === null ? null : `listed: ${why}`;
+    },
+  });
+  return { file, frames: r.frames, fields: [...fields], compared: r.compared, mismatches: r.mismatches, beyond: r.excluded };
 }
 
 /** Fields registered on our side, in the given order (the rest are someone's work in progress). */

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { FrameCursor, LayerTable } from "../../lib/decode/layer-table.js";
 import { open } from "../../lib/table/capture.js";
 import { requireTool } from "../oracle/tshark.js";
-import { compareFields, reportFields } from "../dissectors/protocol-compare.js";
+import { compareFields, report } from "../dissectors/protocol-compare.js";
 import { writePcap, type Rec } from "../dissectors/pcap-files.js";
 
 test("layer table: narrow and wide off/end/rep, side tags, frames of layers, growth", () => {
@@ -107,7 +107,7 @@ test("frames and a reassembled MQTT PUBLISH over 64 KiB decode as tshark decodes
     const fields = ["frame.len", "frame.cap_len", "frame.protocols", "eth.src", "ip.len", "ip.src", "ip.dst", "tcp.srcport", "tcp.len", "tcp.seq",
       "tcp.nxtseq", "tcp.ack", "tcp.stream", "tcp.payload", "mqtt.msgtype", "mqtt.len", "mqtt.topic", "mqtt.msg", "mqtt.clientid"];
     const r = await compareFields(file, fields);
-    assert.equal(r.mismatches.length, 0, reportFields(r, "fields", 120));
+    assert.equal(r.mismatches.length, 0, report(r, { label: "fields", clip: 120 }));
     assert.ok(r.compared >= 7 * fields.length, `compared ${r.compared}`);
     // The wide path was taken: the big frame's layers and the reassembled PUBLISH have escaped values.
     const cap = await open(file);

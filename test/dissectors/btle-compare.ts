@@ -1,6 +1,6 @@
 // Frame-by-frame comparison of every field the BLE dissectors declare (btle_rf, btle, btcommon, btl2cap, btatt,
-// btsmp) with tshark 4.0's, for the BLE conformance test: one tshark run per file, then the deliberate differences,
-// each counted under its reason.
+// btsmp) with tshark 4.0's, for the BLE conformance tests (the loop itself is protocol-compare.ts): the deliberate
+// differences, each counted under its reason, are BLE's own.
 
 import { btatt } from "../../lib/dissectors/btatt.js";
 import { btcommonAd } from "../../lib/dissectors/btcommon-ad.js";
@@ -9,9 +9,10 @@ import { btleRf } from "../../lib/dissectors/btle-rf.js";
 import { btle } from "../../lib/dissectors/btle.js";
 import { btsmp } from "../../lib/dissectors/btsmp.js";
 import type { FieldDef } from "../../lib/dissectors/field.js";
-import { open } from "../../lib/table/capture.js";
-import { formatFrame } from "../../lib/table/tshark-format.js";
-import { tsharkFields } from "../oracle/tshark.js";
+import { lookupField } from "../../lib/dissectors/registry.js";
+import { compareFrames, type Result } from "./protocol-compare.js";
+
+export type { Mismatch } from "./protocol-compare.js";
 
 /** Every field the BLE dissectors declare, protocol fields excluded (tshark prints tree labels for those). */
 export const BLE_FIELDS: readonly FieldDef[] = [btleRf, btle, btcommonAd, btl2cap, btatt, btsmp]
@@ -26,39 +27,28 @@ export const REASONS = {
 } as const;
 export type Reason = keyof typeof REASONS;
 
-export interface Mismatch { frame: number; field: string; tshark: string; ours: string }
-export interface Result { file: string; frames: number; fields: number; compared: number; mismatches: Mismatch[]; excluded: Map<Reason, number> }
+export type BleResult = Result<Reason>;
 
 const TSHARK_UNKNOWN = new Set(["bluetooth.apple.ibeacon.measured_power"]);
 const ATT_STATEFUL = new Set(["btatt.uuid16", "btatt.uuid128", "btatt.value", "btatt.handle", "btatt.characteristic_properties"]);
 
-/** Compares one capture, every declared field on every frame. */
-export async function compareBle(file: string): Promise<Result> {
-  const fields = BLE_FIELDS.filter((f) => !TSHARK_UNKNOWN.has(f.abbrev));
-  const asked = fields.map((f) => f.abbrev);
-  const rows = await tsharkFields(file, asked);
-  const cap = await open(file);
-  const res: Result = { file, frames: cap.count, fields: fields.length, compared: 0, mismatches: [], excluded: new Map() };
-  const skip = (r: Reason) => res.excluded.set(r, (res.excluded.get(r) ?? 0) + 1);
-  try {
-    const cols = cap.columns(fields.map((f) => f.abbrev));
-    for (let i = 0; i < cap.count; i++) {
-      const theirs = rows[i] ?? [];
-      fields.forEach((f, k) => {
-        res.compared++;
-        const o = formatFrame(cols[k], i), t = theirs[k] ?? "";
-        if (o === t) return;
-        if (f.abbrev.startsWith("bluetooth.apple.ibeacon.") && t === "") return skip("ibeacon");
-        if (f.type === "uint64" && o !== "" && t !== "" && BigInt(o.startsWith("0x") ? o : o) !== BigInt(t) && Math.abs(Number(o) - Number(t)) / Number(t) < 1e-15) return skip("u64");
-        if (ATT_STATEFUL.has(f.abbrev) && isSubsequence(o, t)) return skip("att_state");
-        if (f.abbrev === "btatt.value" && t === "") return skip("att_state");
-        res.mismatches.push({ frame: i + 1, field: f.abbrev, tshark: t, ours: o });
-      });
-    }
-  } finally {
-    cap.close();
-  }
-  return res;
+/** The reason a BLE cell differs by design, or null (a mismatch); also for the BLE layers of other link types. */
+export function bleExcuse(field: string, t: string, o: string): Reason | null {
+  const f = lookupField(field)?.field;
+  if (field.startsWith("bluetooth.apple.ibeacon.") && t === "") return "ibeacon";
+  if (f?.type === "uint64" && o !== "" && t !== "" && BigInt(o) !== BigInt(t) && Math.abs(Number(o) - Number(t)) / Number(t) < 1e-15) return "u64";
+  if (ATT_STATEFUL.has(field) && isSubsequence(o, t)) return "att_state";
+  if (field === "btatt.value" && t === "") return "att_state";
+  return null;
+}
+
+/** Compares one capture, every declared field (less those tshark 4.0 does not know) on every frame. */
+export function compareBle(file: string): Promise<BleResult> {
+  return compareFrames<Reason>(file, {
+    fields: BLE_FIELDS.map((f) => f.abbrev).filter((a) => !TSHARK_UNKNOWN.has(a)),
+    everyFrame: true,
+    excuse: (_f, field, t, o) => bleExcuse(field, t, o),
+  });
 }
 
 /** Whether every occurrence we print appears in tshark's list, in order (tshark adds generated ones from state). */

@@ -3,7 +3,7 @@
 
 import { coap } from "../../lib/dissectors/coap.js";
 import { lookupProtocol } from "../../lib/dissectors/registry.js";
-import { compareFields, reportFields, type Result } from "./protocol-compare.js";
+import { compareFields, report as reportOf, type Result } from "./protocol-compare.js";
 
 export type { Mismatch, Result } from "./protocol-compare.js";
 
@@ -19,4 +19,4 @@ export function compareCoap(file: string): Promise<Result> {
   return compareFields(file, comparedFields());
 }
 
-export const report = (r: Result): string => reportFields(r, "CoAP", 60);
+export const report = (r: Result): string => reportOf(r, { label: "CoAP", clip: 60 });

@@ -2,7 +2,7 @@
 // loop itself is protocol-compare.ts).
 
 import { dns } from "../../lib/dissectors/dns.js";
-import { compareFields, reportFields, type Result } from "./protocol-compare.js";
+import { compareFields, report as reportOf, type Result } from "./protocol-compare.js";
 
 export type { Mismatch, Result } from "./protocol-compare.js";
 
@@ -16,4 +16,4 @@ export function compareDns(file: string): Promise<Result> {
   return compareFields(file, comparedFields());
 }
 
-export const report = (r: Result): string => reportFields(r, "DNS fields", 70);
+export const report = (r: Result): string => reportOf(r, { label: "DNS fields", clip: 70 });

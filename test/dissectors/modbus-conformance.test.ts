@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
 import { corpusDir, corpusFiles, requireTool, sampleFiles, tsharkFields } from "../oracle/tshark.js";
-import { compareModbus, describe, MODBUS_FIELDS } from "./modbus-compare.js";
+import { compareModbus, MODBUS_FIELDS, report } from "./modbus-compare.js";
 
 /** Captures to compare: corpus modbus/*, other captures where tshark shows mbtcp, samples with Modbus. */
 async function captures(): Promise<string[]> {
@@ -36,10 +36,10 @@ test("mbtcp and modbus fields match tshark on every capture with Modbus/TCP", as
       const r = await compareModbus(file);
       compared += r.compared;
       mismatched += r.mismatches.length;
-      frames += r.modbusFrames;
+      frames += r.messages;
       for (const [k, n] of r.excluded) excluded.set(k, (excluded.get(k) ?? 0) + n);
-      for (const line of describe(r).split("\n")) st.diagnostic(line);
-      assert.deepEqual(r.mismatches.slice(0, 20), [], describe(r));
+      for (const line of report(r).split("\n")) st.diagnostic(line);
+      assert.deepEqual(r.mismatches.slice(0, 20), [], report(r));
     });
   }
   t.diagnostic(`modbus conformance: ${MODBUS_FIELDS.length + 1} fields (with frame.protocols) over ${files.length} captures, ` +

@@ -14,7 +14,7 @@ import { test } from "node:test";
 import { open } from "../../lib/table/capture.js";
 import { formatFrame } from "../../lib/table/tshark-format.js";
 import { requireTool } from "../oracle/tshark.js";
-import { compareModbus, describe } from "./modbus-compare.js";
+import { compareModbus, report } from "./modbus-compare.js";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -115,8 +115,8 @@ test("a pymodbus loopback capture decodes like tshark, field for field", async (
   assert.doesNotMatch(clientLog, /step failed/, clientLog);
 
   const res = await compareModbus(file);
-  t.diagnostic(describe(res));
-  assert.ok(res.modbusFrames >= 44, `${res.modbusFrames} frames with Modbus`);
+  t.diagnostic(report(res));
+  assert.ok(res.messages >= 44, `${res.messages} frames with Modbus`);
   assert.deepEqual(res.mismatches, []);
   assert.deepEqual([...res.excluded], []);
 

@@ -1,17 +1,17 @@
 // Conformance of the link- and network-layer dissectors with tshark 4.0 (`tshark -n`): for every capture of the
 // shared corpus, and for captures made on the spot in a private network namespace (net-captures.ts), every field
-// these dissectors declare is compared frame by frame with tshark's -T fields output (one cached tshark run per
-// file), and frame.protocols up to the last of our layers. Differences we keep on purpose are listed in DIFFERENCES
-// with the reason; the run prints "fields compared × frames, mismatches".
+// these dissectors declare is compared frame by frame with tshark's -T fields output (the shared loop of
+// protocol-compare.ts: one cached tshark run per file), and frame.protocols up to the last of our layers. Differences
+// we keep on purpose are listed in DIFFERENCES with the reason, and counted; the run prints "fields compared × frames,
+// mismatches".
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { open } from "../../lib/table/capture.js";
-import { formatFrame } from "../../lib/table/tshark-format.js";
 import { allFields } from "../../lib/dissectors/registry.js";
-import { corpusFiles, requireTool, tsharkFields } from "../oracle/tshark.js";
+import { corpusFiles, requireTool } from "../oracle/tshark.js";
 import { OWN, haveNetns, makeLoopbackCapture, reframe, tempDir } from "./net-captures.js";
+import { compareFrames } from "./protocol-compare.js";
 
 /** Fields whose text differs from tshark's on purpose (or for a reason outside these dissectors), and why. */
 export const DIFFERENCES: Record<string, { why: string; same: (ours: string, theirs: string) => boolean }> = {
@@ -37,41 +37,33 @@ function ownPrefix(stack: string): string {
   return p.slice(0, j).join(":");
 }
 
-interface Tally { fields: number; frames: number; compared: number; mismatches: string[] }
+interface Tally { fields: number; frames: number; compared: number; mismatches: string[]; excused: Map<string, number> }
 
+/** Compares one file on the shared loop (protocol-compare.ts) and adds it to the tally. */
 async function compareFile(file: string, fields: readonly string[], tally: Tally): Promise<void> {
-  const rows = await tsharkFields(file, ["frame.protocols", ...fields]);
-  const cap = await open(file);
-  try {
-    const cols = cap.columns(["frame.protocols", ...fields]);
-    const n = Math.min(rows.length, cap.count);
-    assert.ok(cap.count >= rows.length, `${file}: we read ${cap.count} frames, tshark ${rows.length}`);
-    for (let i = 0; i < n; i++) {
-      if (foreignLink(rows[i][0])) continue;
-      tally.frames++;
-      for (let k = 0; k < cols.length; k++) {
-        let ours = formatFrame(cols[k], i), theirs = rows[i][k];
-        const name = k === 0 ? "frame.protocols" : fields[k - 1];
-        if (k === 0) { ours = ownPrefix(ours); theirs = ownPrefix(theirs); }
-        tally.compared++;
-        if (ours === theirs || DIFFERENCES[name]?.same(ours, theirs)) continue;
-        tally.mismatches.push(`${file} #${i + 1} ${name}: ours ${JSON.stringify(ours.slice(0, 100))} tshark ${JSON.stringify(theirs.slice(0, 100))}`);
-      }
-    }
-  } finally {
-    cap.close();
-  }
+  const r = await compareFrames<string>(file, {
+    fields: ["frame.protocols", ...fields],
+    everyFrame: true,
+    leaveFrame: (f) => (foreignLink(f.theirs("frame.protocols")) ? { reason: "foreign link", count: 1 } : null),
+    view: (_f, field, theirs, ours) => (field === "frame.protocols" ? [ownPrefix(theirs), ownPrefix(ours)] : [theirs, ours]),
+    excuse: (_f, field, theirs, ours) => (DIFFERENCES[field]?.same(ours, theirs) ? field : null),
+  });
+  tally.frames += r.frames - (r.excluded.get("foreign link") ?? 0);
+  tally.compared += r.compared;
+  for (const [k, n] of r.excluded) if (k !== "foreign link") tally.excused.set(k, (tally.excused.get(k) ?? 0) + n);
+  for (const m of r.mismatches) tally.mismatches.push(`${file} #${m.frame} ${m.field}: ours ${JSON.stringify(m.ours.slice(0, 100))} tshark ${JSON.stringify(m.tshark.slice(0, 100))}`);
 }
 
 function report(label: string, t: Tally): void {
-  console.log(`${label}: ${t.fields} fields compared × ${t.frames} frames (${t.compared} values), ${t.mismatches.length} mismatches`);
+  console.log(`${label}: ${t.fields} fields compared × ${t.frames} frames (${t.compared} values), ${t.mismatches.length} mismatches` +
+    (t.excused.size > 0 ? `; intentional differences: ${[...t.excused].map(([f, n]) => `${f} ${n}`).join(", ")}` : ""));
   for (const m of t.mismatches.slice(0, 20)) console.log("  " + m);
 }
 
 test("link and network fields agree with tshark on every corpus capture", async (t) => {
   if (!requireTool(t, "corpus") || !requireTool(t, "tshark")) return;
   const fields = ownFields();
-  const tally: Tally = { fields: fields.length + 1, frames: 0, compared: 0, mismatches: [] };
+  const tally: Tally = { fields: fields.length + 1, frames: 0, compared: 0, mismatches: [], excused: new Map() };
   for (const file of corpusFiles()) await compareFile(file, fields, tally);
   report("corpus", tally);
   console.log(`intentional differences: ${Object.entries(DIFFERENCES).map(([f, d]) => `${f} (${d.why})`).join("; ")}`);
@@ -94,7 +86,7 @@ test("fragments, ICMP errors, options and every link type agree with tshark on c
       return;
     }
     const fields = ownFields();
-    const tally: Tally = { fields: fields.length + 1, frames: 0, compared: 0, mismatches: [] };
+    const tally: Tally = { fields: fields.length + 1, frames: 0, compared: 0, mismatches: [], excused: new Map() };
     for (const file of [made.file, ...reframe(made.file, dir)]) await compareFile(file, fields, tally);
     report("netns captures", tally);
     assert.ok(tally.frames >= 200, `only ${tally.frames} frames compared`);

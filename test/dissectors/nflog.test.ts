@@ -12,7 +12,8 @@ import { test } from "node:test";
 import { allFields, lookupProtocol } from "../../lib/dissectors/registry.js";
 import { open } from "../../lib/table/capture.js";
 import { formatFrame } from "../../lib/table/tshark-format.js";
-import { corpusDir, requireTool, tsharkFieldTypes, tsharkFields, ourType } from "../oracle/tshark.js";
+import { corpusDir, requireTool, tsharkFieldTypes, ourType } from "../oracle/tshark.js";
+import { compareFrames } from "./protocol-compare.js";
 import { readPcap, tempDir, writePcap, type Rec } from "./transport-captures.js";
 
 const LINKTYPE_NFLOG = 239;
@@ -35,26 +36,20 @@ function knownPrefix(ours: string, theirs: string): [string, string] {
 
 interface Tally { fields: number; frames: number; mismatches: string[] }
 
-/** Compares `fields` of every frame of `file` with tshark; returns the tally. */
+/** Compares `fields` of every frame of `file` with tshark (the shared loop of protocol-compare.ts); returns the tally. */
 async function compare(file: string, fields: readonly string[]): Promise<Tally> {
   const all = ["frame.protocols", ...fields];
-  const rows = await tsharkFields(file, all);
-  const cap = await open(file);
-  try {
-    const cols = cap.columns(all);
-    assert.equal(cap.count, rows.length, "frame count");
-    const t: Tally = { fields: all.length, frames: rows.length, mismatches: [] };
-    for (let i = 0; i < rows.length; i++) {
-      for (let k = 0; k < all.length; k++) {
-        let ours = formatFrame(cols[k], i), theirs = rows[i][k];
-        if (k === 0) [ours, theirs] = knownPrefix(ours, theirs);
-        if (ours !== theirs) t.mismatches.push(`#${i + 1} ${all[k]}: ours ${JSON.stringify(ours.slice(0, 80))} tshark ${JSON.stringify(theirs.slice(0, 80))}`);
-      }
-    }
-    return t;
-  } finally {
-    cap.close();
-  }
+  const r = await compareFrames(file, {
+    fields: all,
+    everyFrame: true,
+    view: (_f, field, theirs, ours) => {
+      if (field !== "frame.protocols") return [theirs, ours];
+      const [o, t] = knownPrefix(ours, theirs);
+      return [t, o];
+    },
+  });
+  const mismatches = r.mismatches.map((m) => `#${m.frame} ${m.field}: ours ${JSON.stringify(m.ours.slice(0, 80))} tshark ${JSON.stringify(m.tshark.slice(0, 80))}`);
+  return { fields: all.length, frames: r.frames, mismatches };
 }
 
 test("nflog fields have Wireshark's abbrev, type, base and mask", async (t) => {

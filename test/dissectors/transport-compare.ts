@@ -1,7 +1,8 @@
 // Frame-by-frame comparison of the transport fields (tcp.*, udp.*, data.*) with tshark's, for the transport
-// conformance test: one tshark run per file for every field, then the known differences, each with its reason.
+// conformance tests (the loop itself is protocol-compare.ts). The transport's own: the layer after tcp/udp in
+// frame.protocols is checked too, protocol fields are compared by presence, and the known differences are each
+// counted under their reason.
 
-import * as path from "node:path";
 import type { Column } from "../../lib/decode/column.js";
 import type { FieldDef } from "../../lib/dissectors/field.js";
 import { data } from "../../lib/dissectors/data.js";
@@ -9,9 +10,10 @@ import { byPorts } from "../../lib/dissectors/handoff.js";
 import { isStreamDissector } from "../../lib/dissectors/tcp-reassembly.js";
 import { tcp } from "../../lib/dissectors/tcp.js";
 import { udp } from "../../lib/dissectors/udp.js";
-import { open } from "../../lib/table/capture.js";
 import { formatFrame } from "../../lib/table/tshark-format.js";
-import { tsharkFields } from "../oracle/tshark.js";
+import { compareFrames, report as reportOf, type Frame, type Result } from "./protocol-compare.js";
+
+export type { Mismatch } from "./protocol-compare.js";
 
 /** Every field the transport dissectors declare. */
 export const TRANSPORT_FIELDS: readonly FieldDef[] = [...tcp.fields, ...udp.fields, ...data.fields];
@@ -28,83 +30,66 @@ export const REASONS = {
 } as const;
 export type Reason = keyof typeof REASONS;
 
-export interface Mismatch { frame: number; field: string; tshark: string; ours: string }
-
-export interface FileResult {
-  file: string;
-  frames: number;
-  /** Cells compared (field x frame), and the frame.protocols transport checks. */
-  compared: number;
-  mismatches: Mismatch[];
-  /** Cells or frames left out, by reason. */
-  excluded: Map<Reason, number>;
-}
+export type TransportResult = Result<Reason>;
 
 const TRANSPORT = new Set(["tcp", "udp"]);
 const CLASSIFY = ["frame.protocols", "tcp.payload", "tcp.analysis.retransmission", "tcp.analysis.out_of_order"];
+const BY_ABBREV = new Map(TRANSPORT_FIELDS.map((f) => [f.abbrev, f]));
 
-/** Compares one capture. Never skips silently: every cell not compared is counted under a reason. */
-export async function compareTransport(file: string): Promise<FileResult> {
-  const names = TRANSPORT_FIELDS.map((f) => f.abbrev);
-  const asked = [...new Set([...names, ...CLASSIFY])];
-  const rows = await tsharkFields(file, asked);
-  const col = (a: string) => asked.indexOf(a);
-  const cap = await open(file);
-  const res: FileResult = { file, frames: cap.count, compared: 0, mismatches: [], excluded: new Map() };
-  const skip = (r: Reason, n = 1) => res.excluded.set(r, (res.excluded.get(r) ?? 0) + n);
-  try {
-    const cols = cap.columns([...names, "frame.protocols"]);
-    const [sp, dp] = cap.columns(["tcp.srcport", "tcp.dstport"]);
-    /** The TCP payload of frame i goes to a stream dissector (reassembly), whose output is not the transport's. */
-    const toStream = (i: number) => sp.has(i) && isStreamDissector(byPorts(cap.tables.tcpPort, sp.get(i) as number, dp.get(i) as number));
-    const ours = new Map<string, Column>(cols.map((c) => [c.field.abbrev, c]));
-    for (let i = 0; i < Math.min(cap.count, rows.length); i++) {
-      const row = rows[i], t = row[col("frame.protocols")].split(":"), o = formatFrame(ours.get("frame.protocols")!, i).split(":");
-      const ti = t.findIndex((p) => TRANSPORT.has(p)), oi = o.findIndex((p) => TRANSPORT.has(p));
+/** Both stacks, and where the transport layer is in each (-1: none). */
+function stacksOf(f: Frame<Reason>) {
+  const t = f.theirs("frame.protocols").split(":"), o = f.ours("frame.protocols").split(":");
+  return { t, o, ti: t.findIndex((p) => TRANSPORT.has(p)), oi: o.findIndex((p) => TRANSPORT.has(p)) };
+}
+
+/**
+ * Compares one capture, every frame: the transport fields, and the layer after tcp/udp in frame.protocols. Never
+ * skips silently: every frame or cell not compared, and every difference excused, is counted under a reason.
+ */
+export function compareTransport(file: string): Promise<TransportResult> {
+  let toStream: (i: number) => boolean = () => false;
+  /** This frame's stacks are the same on both sides; if not, why its data cells are not compared (null: "app"). */
+  let sameStack = true, dataReason: Reason | null = null;
+  return compareFrames<Reason>(file, {
+    fields: TRANSPORT_FIELDS.map((f) => f.abbrev),
+    theirContext: CLASSIFY,
+    ourContext: ["frame.protocols"],
+    everyFrame: true,
+    begin(_rows, _col, cap) {
+      const [sp, dp] = cap.columns(["tcp.srcport", "tcp.dstport"]);
+      /** The TCP payload of frame i goes to a stream dissector (reassembly), whose output is not the transport's. */
+      toStream = (i) => sp.has(i) && isStreamDissector(byPorts(cap.tables.tcpPort, sp.get(i) as number, dp.get(i) as number));
+    },
+    leaveFrame(f) {
+      const { t, o, ti, oi } = stacksOf(f);
       const cut = ti < 0 ? t.length : ti + 1;
-      if (t.slice(0, cut).join(":") !== o.slice(0, ti < 0 ? o.length : cut).join(":") && (ti >= 0 || oi >= 0)) {
-        skip("lower", names.length);
-        continue;
-      }
-      const sameStack = t.join(":") === o.join(":");
-      let dataReason: Reason | null = null;
-      if (ti >= 0) {
-        res.compared++;
-        const tn = t[ti + 1] ?? "", on = o[ti + 1] ?? "";
-        if (tn !== on) {
-          dataReason = classifyNext(tn, on, row[col("tcp.payload")] !== "", t[ti] === "tcp" &&
-            (row[col("tcp.analysis.retransmission")] !== "" || row[col("tcp.analysis.out_of_order")] !== ""), o[ti] === "tcp" && toStream(i));
-          if (dataReason === null) res.mismatches.push({ frame: i + 1, field: "frame.protocols", tshark: t.join(":"), ours: o.join(":") });
-        }
-      }
-      for (const f of TRANSPORT_FIELDS) {
-        const theirs = row[col(f.abbrev)], c = ours.get(f.abbrev)!;
-        if (f.abbrev.startsWith("data") && !sameStack) {
-          skip(dataReason ?? "app");
-          continue;
-        }
-        if (f.abbrev.startsWith("data") && theirs !== formatFrame(c, i) && reassembledData(row[col("tcp.payload")], theirs)) {
-          skip("reassembled");
-          continue;
-        }
-        const mine = cellText(f, c, i, theirs);
-        res.compared++;
-        if (mine === theirs) continue;
-        if (f.abbrev === "tcp.options" && theirs === "<MISSING>" && mine === "") {
-          skip("missing");
-          continue;
-        }
-        if (f.type === "rel_time" && nanosLost(theirs, mine)) {
-          skip("nanos");
-          continue;
-        }
-        res.mismatches.push({ frame: i + 1, field: f.abbrev, tshark: theirs, ours: mine });
-      }
-    }
-    return res;
-  } finally {
-    cap.close();
-  }
+      const lower = t.slice(0, cut).join(":") !== o.slice(0, ti < 0 ? o.length : cut).join(":") && (ti >= 0 || oi >= 0);
+      return lower ? { reason: "lower", count: TRANSPORT_FIELDS.length } : null;
+    },
+    before(f) {
+      const { t, o, ti } = stacksOf(f);
+      sameStack = t.join(":") === o.join(":");
+      dataReason = null;
+      if (ti < 0) return;
+      f.compared();
+      const tn = t[ti + 1] ?? "", on = o[ti + 1] ?? "";
+      if (tn === on) return;
+      dataReason = classifyNext(tn, on, f.theirs("tcp.payload") !== "", t[ti] === "tcp" &&
+        (f.theirs("tcp.analysis.retransmission") !== "" || f.theirs("tcp.analysis.out_of_order") !== ""), o[ti] === "tcp" && toStream(f.i));
+      if (dataReason === null) f.mismatch("frame.protocols", t.join(":"), o.join(":"));
+    },
+    view: (f, field, theirs) => [theirs, cellText(BY_ABBREV.get(field)!, f.column(field), f.i, theirs)],
+    leaveOut(f, field, theirs) {
+      if (!field.startsWith("data")) return null;
+      if (!sameStack) return dataReason ?? "app";
+      return theirs !== f.ours(field) && reassembledData(f.theirs("tcp.payload"), theirs) ? "reassembled" : null;
+    },
+    excuse(_f, field, theirs, ours) {
+      if (field === "tcp.options" && theirs === "<MISSING>" && ours === "") return "missing";
+      if (BY_ABBREV.get(field)!.type === "rel_time" && nanosLost(theirs, ours)) return "nanos";
+      return null;
+    },
+  });
 }
 
 /**
@@ -143,17 +128,6 @@ function nanosLost(theirs: string, ours: string): boolean {
   return Math.abs(a) >= 2 ** 53 / 1e9 && Math.abs(a - b) <= Math.abs(a) * 2 ** -52 * 4;
 }
 
-const clip = (s: string, n = 70) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
-
-/** A compact report: per field the frames that differ and the first example; the exclusions by reason. */
-export function describe(r: FileResult, maxLines = 14): string {
-  const lines = [`${path.basename(r.file)}: ${r.compared} compared, ${r.mismatches.length} mismatches`];
-  const by = new Map<string, Mismatch[]>();
-  for (const m of r.mismatches) (by.get(m.field) ?? by.set(m.field, []).get(m.field)!).push(m);
-  for (const [field, ms] of by) {
-    if (lines.length > maxLines) break;
-    lines.push(`  ${field}: ${ms.length} frames, first #${ms[0].frame}: tshark ${JSON.stringify(clip(ms[0].tshark))} ours ${JSON.stringify(clip(ms[0].ours))}`);
-  }
-  for (const [reason, n] of r.excluded) lines.push(`  not compared (${n}): ${REASONS[reason]}`);
-  return lines.join("\n");
-}
+/** The shared report: per field the frames that differ and the first example; the exclusions by reason. */
+export const report = (r: TransportResult, maxLines = 14): string =>
+  reportOf(r, { label: "tcp/udp/data fields", reasons: REASONS, clip: 70, maxLines });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
 import { corpusDir, corpusFiles, requireTool } from "../oracle/tshark.js";
-import { compareTransport, describe, REASONS, TRANSPORT_FIELDS, type Reason } from "./transport-compare.js";
+import { compareTransport, report, REASONS, TRANSPORT_FIELDS, type Reason } from "./transport-compare.js";
 
 test("tcp, udp and data fields of every corpus capture match tshark", async (t) => {
   if (!requireTool(t, "tshark") || !requireTool(t, "corpus")) return;
@@ -21,7 +21,7 @@ test("tcp, udp and data fields of every corpus capture match tshark", async (t) 
       frames += r.frames;
       if (r.mismatches.length) failed++;
       for (const [k, n] of r.excluded) excluded.set(k, (excluded.get(k) ?? 0) + n);
-      const text = describe(r);
+      const text = report(r);
       for (const line of text.split("\n")) st.diagnostic(line);
       assert.equal(r.mismatches.length, 0, text);
     });

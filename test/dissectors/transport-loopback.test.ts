@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import { test } from "node:test";
 import { open } from "../../lib/table/capture.js";
 import { requireTool } from "../oracle/tshark.js";
-import { compareTransport, describe } from "./transport-compare.js";
+import { compareTransport, report } from "./transport-compare.js";
 import { makeTransportCapture, tempDir } from "./transport-captures.js";
 
 test("a live loopback capture of TCP and UDP over IPv4 and IPv6 matches tshark field by field", async (t) => {
@@ -22,8 +22,8 @@ test("a live loopback capture of TCP and UDP over IPv4 and IPv6 matches tshark f
       return t.skip(made.why);
     }
     const r = await compareTransport(made.file);
-    t.diagnostic(describe(r));
-    assert.equal(r.mismatches.length, 0, describe(r, 30));
+    t.diagnostic(report(r));
+    assert.equal(r.mismatches.length, 0, report(r, 30));
     const cap = await open(made.file);
     try {
       const [reused, stream, port] = cap.columns(["tcp.analysis.reused_ports", "tcp.stream", "tcp.srcport"]);

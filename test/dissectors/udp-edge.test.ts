@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { open } from "../../lib/table/capture.js";
 import { corpusDir, requireTool } from "../oracle/tshark.js";
-import { compareTransport, describe } from "./transport-compare.js";
+import { compareTransport, report } from "./transport-compare.js";
 import { corpusPackets, patched, tempDir, writePcap, type Rec } from "./transport-captures.js";
 
 // coap/coap-ipv6-periodic-get-put.pcap frame 1 (Ethernet 14 + IPv6 40: UDP at 54):
@@ -22,7 +22,7 @@ async function agreeWithTshark(name: string, linktype: number, recs: Rec[]): Pro
     const file = path.join(dir, name);
     writePcap(file, linktype, recs);
     const r = await compareTransport(file);
-    assert.equal(r.mismatches.length, 0, describe(r, 30));
+    assert.equal(r.mismatches.length, 0, report(r, 30));
     const cap = await open(file);
     for (const [f, list] of cap.layers().problems) for (const m of list) assert.ok(!m.includes("dissector error"), `frame ${f + 1}: ${m}`);
     cap.close();

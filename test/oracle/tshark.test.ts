@@ -38,6 +38,20 @@ test("tsharkFields: a damaged file yields the frames before the damage", async (
   assert.equal(rows.length, 2696);
 });
 
+test("tsharkFields: extra arguments (a preference, decode as) change the answer and are their own question", async (t) => {
+  if (!requireTool(t, "tshark")) return;
+  const file = sample("mqtt311-pubsub.pcap");
+  const shown = (rows: string[][]) => rows.filter((r) => r.some((v) => v !== ""));
+  // By default tshark shows a PUBLISH payload as bytes; with mqtt.show_msg_as_text on, as text instead.
+  const bytes = shown(await tsharkFields(file, ["mqtt.msg_text", "mqtt.msg"]));
+  const text = shown(await tsharkFields(file, ["mqtt.msg_text", "mqtt.msg"], { args: ["-o", "mqtt.show_msg_as_text:TRUE"] }));
+  assert.ok(bytes.length > 0 && bytes.every((r) => r[0] === "" && r[1] !== ""));
+  assert.deepEqual(text.map((r) => r[0]), bytes.map((r) => Buffer.from(r[1], "hex").toString()));
+  // Decode as: MQTT's port given to another dissector leaves no MQTT at all.
+  const none = shown(await tsharkFields(file, ["mqtt.msg"], { args: ["-d", "tcp.port==1883,http"] }));
+  assert.deepEqual(none, []);
+});
+
 test("tsharkFrames: the frame numbers a display filter selects", async (t) => {
   if (!requireTool(t, "tshark")) return;
   assert.deepEqual(await tsharkFrames(sample("dns-icmp.pcap"), "icmp.type == 8"), [9, 11, 13]);

@@ -16,6 +16,12 @@ export interface Skippable { skip(message?: string): void }
 export interface FieldsOptions {
   /** A display filter (-Y): only the frames it selects are printed. */
   filter?: string;
+  /**
+   * More tshark arguments that change what it decodes: "decode as" (`-d tcp.port==1884,mqtt`) and preferences
+   * (`-o mqtt.show_msg_as_text:TRUE`). Part of the cache key: the same file asked with other arguments is another
+   * question.
+   */
+  args?: readonly string[];
 }
 
 /** A tshark failure: its exit code and stderr (less the "Running as user root" warning). */
@@ -215,16 +221,19 @@ function parseRows(stdout: string, width: number): string[][] {
 }
 
 /**
- * Every frame's values of `fields`, exactly as `tshark -n -r FILE [-Y FILTER] -T fields -E occurrence=a
+ * Every frame's values of `fields`, exactly as `tshark -n -r FILE [ARGS] [-Y FILTER] -T fields -E occurrence=a
  * -E aggregator=, -E separator=/t -e …` prints them: one row per (selected) frame, one string per field, "" when
- * absent. One tshark run per (file, fields, filter), cached. Throws a TsharkError with tshark's stderr when tshark
+ * absent. One tshark run per (file, fields, filter, args), cached. Throws a TsharkError with tshark's stderr when tshark
  * fails — except for a damaged or cut-short file, whose readable frames are returned as tshark printed them.
  */
 export async function tsharkFields(file: string, fields: readonly string[], opts: FieldsOptions = {}): Promise<string[][]> {
   if (fields.length === 0) throw new Error("tsharkFields: no fields asked");
   const sha = await fileSha256(file);
-  return cached({ kind: "fields", sha, fields, filter: opts.filter ?? null }, async () => {
-    const args = ["-n", "-r", file];
+  const extra = opts.args ?? [];
+  // The key has `args` only when some are given, so the questions asked before they existed keep their answers.
+  const question = { kind: "fields", sha, fields, filter: opts.filter ?? null, ...(extra.length > 0 ? { args: extra } : {}) };
+  return cached(question, async () => {
+    const args = ["-n", "-r", file, ...extra];
     if (opts.filter !== undefined) args.push("-Y", opts.filter);
     args.push("-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=/t");
     for (const f of fields) args.push("-e", f);
