@@ -132,6 +132,9 @@ export class SeqAnalyzer {
       this.isFirstAck, this.closing, this.numSack, this.sackLe, this.sackRe, this.mruSyn, this.mruSynTime, this.rttSyn,
       this.rttAck, this.rtt]) v.reset();
     this.segments.length = 0;
+    // The arrays are back to their first size: a later pass must grow them again for its streams (without this, a
+    // second pass in one process wrote past them for streams from 256 on, and typed arrays ignore such writes).
+    this.room = 0;
   }
 
   /** Streams the arrays already address (they grow for many streams at once, not at each new stream). */
