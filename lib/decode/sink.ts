@@ -189,9 +189,11 @@ export class Sink {
     const s = L.count;
     L.rows[s] = r;
     if (L.pos.length < L.rows.length) {
-      const p = new Float64Array(L.rows.length).fill(-1), q = new Uint32Array(L.rows.length);
-      p.set(L.pos);
-      q.set(L.lens);
+      // Slots before s are bytes in data (-1) unless pos had them; later slots are set as they come (here or in store).
+      const p = new Float64Array(L.rows.length), q = new Uint32Array(L.rows.length), had = Math.min(L.pos.length, s);
+      p.set(L.pos.subarray(0, had));
+      p.fill(-1, had, s);
+      q.set(L.lens.subarray(0, had));
       L.pos = p;
       L.lens = q;
     }
@@ -300,6 +302,11 @@ export class Sink {
     }
   }
 
+  /** The part of a sparse level's value array (kind k) that holds its first m slots. */
+  static used(k: K, data: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array, m: number): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
+    return data.subarray(0, k === K.BITS ? (m + 7) >>> 3 : k === K.F16 ? m * 16 : m);
+  }
+
   /** Slots a level's arrays have room for. */
   cap(L: LevelState): number {
     return L.dense ? L.size : L.rows.length;
@@ -336,10 +343,12 @@ export class Sink {
   widen(L: LevelState, x: number): K {
     const k = Sink.join(L.kind, Sink.kindOf(x)), slots = this.cap(L);
     const d = Sink.alloc(k, slots), old = L.data as Uint8Array;
+    // Only the slots written so far (by row: up to the last row put): the rest is pages never touched, which cost no
+    // memory until used, and copying zeros into them would make them resident.
+    const used = L.dense ? Math.min(slots, this.last + 1) : L.count;
     if (L.kind === K.BITS) {
-      const used = L.dense ? slots : L.count;
       for (let s = 0; s < used; s++) d[s] = (old[s >>> 3] >>> (s & 7)) & 1;
-    } else d.set(old as never);
+    } else d.set(old.subarray(0, used) as never);
     L.data = d;
     L.kind = k;
     return k;
@@ -381,24 +390,25 @@ export class Sink {
     }
     const cap = Sink.room(L.rows.length, m + 1, r, this.n);
     const rows = new Uint32Array(cap);
-    rows.set(L.rows);
+    rows.set(L.rows.subarray(0, m));
     L.rows = rows;
     switch (L.kind) {
       case K.CONST: case K.JS: break;
       case K.BLOB: {
         const e = new Uint32Array(cap);
-        e.set(L.ends);
+        e.set(L.ends.subarray(0, m));
         L.ends = e;
         if (L.pos.length > 0) {
-          const p = new Float64Array(cap).fill(-1), q = new Uint32Array(cap);
-          p.set(L.pos);
-          q.set(L.lens);
+          // Slots from m on are set as they come (keepInFile, store): nothing past them is written.
+          const p = new Float64Array(cap), q = new Uint32Array(cap);
+          p.set(L.pos.subarray(0, m));
+          q.set(L.lens.subarray(0, m));
           L.pos = p;
           L.lens = q;
         }
         break;
       }
-      default: { const d = Sink.alloc(L.kind, cap); d.set(L.data); L.data = d; }
+      default: { const d = Sink.alloc(L.kind, cap); d.set(Sink.used(L.kind, L.data, m)); L.data = d; }
     }
   }
 
@@ -566,8 +576,9 @@ export class Sink {
         }
         L.data.set(v, L.used);
         L.used = need;
-        if (s >= L.ends.length) { const e = new Uint32Array(Sink.room(L.ends.length, s + 1, this.last, this.n)); e.set(L.ends); L.ends = e; }
+        if (s >= L.ends.length) { const e = new Uint32Array(Sink.room(L.ends.length, s + 1, this.last, this.n)); e.set(L.ends.subarray(0, s)); L.ends = e; }
         L.ends[s] = need;
+        if (s < L.pos.length) L.pos[s] = -1;
         return;
       }
       const vals: Value[] = [];
