@@ -296,13 +296,15 @@ class Collector implements RowNumbers {
       this.setSlots(d);
       return true;
     }
-    this.check = m * 2;
+    // The next look is at twice as many, or when the arrays are full (a bound that did not hold), if sooner.
+    this.check = Math.min(m * 2, this.rows.length);
     if (m < this.rows.length) return false;
     // Room for every row that can still have a value here (one each: more go to `extra`), or twice as much while
     // the arrays are small; a bound the caller gave that did not hold just doubles them.
     const most = Math.min(this.bound, m + (this.n - r));
     let size = m >= JUMP ? most : Math.min(m * 2, most);
     if (size <= m) size = m * 2 + 16;
+    this.check = Math.min(m * 2, size);
     const rows = new Uint32Array(size), d = this.slotArray(size);
     rows.set(this.rows);
     d.set(old as never);
@@ -334,8 +336,33 @@ class Collector implements RowNumbers {
       this.codable = false;
       if (this.toCodes(s, k)) { this.putCode(s, x); return; }
     }
+    // Wider values may make an array by row the larger at the density so far (frame numbers past 65535 in a third
+    // of the rows): by occurrence now, while the array by row is still mostly unwritten, rather than at the end.
+    const m = this.count + 1, w = Sink.width(k);
+    if (this.dense && m >= Sink.DENSE_AFTER && m * (4 + w) < (this.last + 1) * (w + 0.125)) {
+      this.byOccurrence(k);
+      this.data[this.count] = x;
+      return;
+    }
     this.widen(x);
     this.data[s] = x;
+  }
+
+  /**
+   * Arrays by row -> by occurrence, the values in an array of kind k (which holds them); the row being put (the last,
+   * its bit set, no value yet) is the last slot.
+   */
+  byOccurrence(k: K): void {
+    const m = this.count + 1, size = Math.max(m + 16, Math.min(this.bound, this.count + (this.n - this.last)));
+    const rows = new Uint32Array(size), d = Sink.alloc(k, size), src = this.data;
+    let at = 0;
+    each(this, (row) => { rows[at] = row; d[at++] = src[row]; });
+    this.dense = false;
+    this.bits = NONE8;
+    this.rows = rows;
+    this.kind = k;
+    this.data = d;
+    this.check = Math.min(2 * m, size);
   }
 
   /**
