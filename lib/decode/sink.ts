@@ -199,7 +199,7 @@ export class Sink {
     }
     L.pos[s] = base + start;
     L.lens[s] = end - start;
-    if (s >= L.ends.length) { const e = new Uint32Array(Sink.room(L.ends.length, s + 1, r, this.n)); e.set(L.ends); L.ends = e; }
+    if (s >= L.ends.length) { const e = new Uint32Array(Sink.room(L.ends.length, s + 1, r, this.n)); e.set(L.ends.subarray(0, s)); L.ends = e; }
     L.ends[s] = L.used;
     L.count = s + 1;
   }

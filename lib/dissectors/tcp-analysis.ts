@@ -112,13 +112,16 @@ class UnackedLists {
 /** Growable per-direction arrays. */
 class Vec<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
   constructor(public data: T, private readonly make: (n: number) => T, private readonly fill: number) { data.fill(fill); }
-  ensure(i: number): void {
+  /** Makes index i addressable: the array doubles until it is, or (`exact`) becomes i + 1 entries long. */
+  ensure(i: number, exact = false): void {
     if (i < this.data.length) return;
     let n = this.data.length * 2;
     while (n <= i) n *= 2;
+    if (exact) n = i + 1;
     const d = this.make(n);
-    d.fill(this.fill);
     d.set(this.data as never);
+    // A new array is zeros: only other fill values are written (an entry never used then costs no memory).
+    if (this.fill !== 0) d.fill(this.fill, this.data.length);
     this.data = d;
   }
   /** Forgets every entry, giving back what the array grew to. */
@@ -194,7 +197,7 @@ export class SeqAnalyzer {
    * arrays are then allocated once, not outgrown as streams open (each outgrown array is garbage V8 collects late).
    */
   reserve(streams: number): void {
-    if (streams > this.room) this.grow(streams);
+    if (streams > this.room) this.grow(streams, true);
   }
 
   /** Makes stream s addressable; call when a stream is opened. */
@@ -202,15 +205,16 @@ export class SeqAnalyzer {
     if (s >= this.room) this.grow(Math.max(s + 1, this.room * 2, 256));
   }
 
-  private grow(streams: number): void {
+  /** Makes streams 0 .. streams - 1 addressable (`exact`: no more). */
+  private grow(streams: number, exact = false): void {
     const s = streams - 1, k = s * 2 + 1;
     this.room = streams;
     for (const v of [this.nextseq, this.nextseqFrame, this.nextseqTime, this.lastack, this.lastackTime, this.lastnondupack,
       this.dupacknum, this.window, this.maxseqtobeacked, this.lastsegflags, this.validBif, this.pushBytes, this.pushSetLast,
-      this.isFirstAck, this.closing, this.numSack, this.oldest, this.newest, this.unackedCount]) v.ensure(k);
-    this.sackLe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES);
-    this.sackRe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES);
-    for (const v of [this.mruSyn, this.mruSynTime, this.rttSyn, this.rttAck, this.rtt]) v.ensure(s);
+      this.isFirstAck, this.closing, this.numSack, this.oldest, this.newest, this.unackedCount]) v.ensure(k, exact);
+    this.sackLe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES, exact);
+    this.sackRe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES, exact);
+    for (const v of [this.mruSyn, this.mruSynTime, this.rttSyn, this.rttAck, this.rtt]) v.ensure(s, exact);
   }
 
   /** Starts a segment of stream s, direction d: no result yet, and this side's SACK blocks are forgotten. */
