@@ -14,9 +14,11 @@ export function newSink(field: FieldDef, n: number): Sink {
   let plan = P.NUM, min = K.BITS, blob = false;
   if (st === "any") { plan = P.DICT; min = K.U8; blob = field.type === "bytes"; }
   else if (st === "fixed16") { plan = P.DICT_16; min = K.U8; }
-  else if (field.type === "ether") { plan = P.DICT_F64; min = K.U8; }
+  // Addresses repeat (a capture's hosts): interned as they come, so their columns are codes from the start rather
+  // than four- or eight-byte values turned into codes at the end (which left the values as garbage).
+  else if (field.type === "ether" || field.type === "ipv4") { plan = P.DICT_F64; min = K.U8; }
   else if (field.type === "double" || field.type === "rel_time" || field.type === "abs_time") min = K.F64;
-  const kind = plan === P.NUM ? `${st}:${min}` : `${st}:${field.type === "ether" ? "ether" : "dict"}`;
+  const kind = plan === P.NUM ? `${st}:${min}` : plan === P.DICT_F64 ? `${st}:${field.type}` : `${st}:dict`;
   const S = sinkClass(kind);
   return new S(n, plan, min, blob);
 }

@@ -72,6 +72,16 @@ export class Sink {
   bmap: Map<string, number> | null = null;
   dict: Value[] = [];
   dictF64: Float64Array = new Float64Array(0);
+  /** DICT_F64: the entries of dictF64 as bits (two words an entry). */
+  dictBits: Int32Array = new Int32Array(0);
+  /** DICT_F64: open addressing over dictF64 by the bits of a value, code + 1 (0: empty). */
+  table: Int32Array = new Int32Array(0);
+  /** DICT_F64: the value being looked up, as bits; the last one looked up and its code (runs skip the table). */
+  readonly key = new Float64Array(1);
+  readonly keyBits = new Int32Array(this.key.buffer);
+  lastLo = 0;
+  lastHi = 0;
+  lastCode = -1;
   dict16: Uint8Array = new Uint8Array(0);
   dictSize = 0;
   /** Bytes of the string / bytes entries of `dict`. */
@@ -93,7 +103,8 @@ export class Sink {
    * @param blob raw values are bytes: keep them in one buffer
    */
   constructor(readonly n: number, public plan: P, public minKind: K, readonly blob: boolean) {
-    if (plan === P.DICT || plan === P.DICT_F64 || plan === P.DICT_16) this.map = new Map();
+    if (plan === P.DICT || plan === P.DICT_16) this.map = new Map();
+    if (plan === P.DICT_F64) this.table = new Int32Array(256);
     if (plan === P.DICT) this.bmap = new Map();
   }
 
@@ -462,19 +473,48 @@ export class Sink {
     return this.dictSize++;
   }
 
+  /**
+   * The code of a number (MAC and IPv4 addresses), or -1 once the dictionary has been given up. A table of typed
+   * arrays keyed by the value's bits, not a Map: a lookup per occurrence of every address field (millions).
+   */
   codeF64(v: number): number {
     if (this.plan !== P.DICT_F64) return -1;
-    const m = this.map!, c = m.get(v);
-    if (c !== undefined) return c;
-    if (this.giveUp()) return -1;
-    if (this.dictSize === this.dictF64.length) {
-      const d = new Float64Array(Math.max(64, this.dictSize * 2));
-      d.set(this.dictF64);
-      this.dictF64 = d;
+    this.key[0] = v;
+    const lo = this.keyBits[0], hi = this.keyBits[1];
+    if (lo === this.lastLo && hi === this.lastHi && this.lastCode >= 0) return this.lastCode;
+    const t = this.table, mask = t.length - 1, g = this.dictBits;
+    let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask, c: number;
+    while ((c = t[h]) !== 0 && (g[2 * c - 2] !== lo || g[2 * c - 1] !== hi)) h = (h + 1) & mask;
+    if (c !== 0) c--;
+    else {
+      if (this.giveUp()) return -1;
+      if (this.dictSize === this.dictF64.length) {
+        const d = new Float64Array(Math.max(64, this.dictSize * 2));
+        d.set(this.dictF64);
+        this.dictF64 = d;
+        this.dictBits = new Int32Array(d.buffer);
+      }
+      c = this.dictSize++;
+      this.dictF64[c] = v;
+      t[h] = c + 1;
+      if (this.dictSize * 2 > t.length) this.rehash();
     }
-    m.set(v, this.dictSize);
-    this.dictF64[this.dictSize] = v;
-    return this.dictSize++;
+    this.lastLo = lo;
+    this.lastHi = hi;
+    this.lastCode = c;
+    return c;
+  }
+
+  /** The DICT_F64 table at twice the size. */
+  rehash(): void {
+    const t = new Int32Array(this.table.length * 2), mask = t.length - 1, g = this.dictBits;
+    for (let c = 0; c < this.dictSize; c++) {
+      const lo = g[2 * c], hi = g[2 * c + 1];
+      let h = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b | 0), 0x9e3779b1 | 0) >>> 8) & mask;
+      while (t[h] !== 0) h = (h + 1) & mask;
+      t[h] = c + 1;
+    }
+    this.table = t;
   }
 
   code16(v: Uint8Array): number {
@@ -509,6 +549,8 @@ export class Sink {
     this.map = this.bmap = null;
     this.dict = [];
     this.dictF64 = new Float64Array(0);
+    this.dictBits = new Int32Array(0);
+    this.table = new Int32Array(0);
     this.dict16 = new Uint8Array(0);
     return true;
   }
@@ -519,11 +561,14 @@ export class Sink {
     const codeAt = (s: number): number => (L.kind === K.CONST ? L.c : L.data[s]);
     if (this.plan === P.DICT_F64) {
       if (L.kind === K.CONST) { L.c = this.dictF64[L.c]; return; }
-      const d = new Float64Array(slots);
+      // The narrowest kind holding every entry (IPv4 addresses: four bytes, not eight), at least a byte a slot.
+      let k = K.U8;
+      for (let c = 0; c < this.dictSize && k !== K.F64; c++) k = Sink.join(k, Sink.kindOf(this.dictF64[c]));
+      const d = Sink.alloc(k, slots);
       const used = L.dense ? slots : m;
       for (let s = 0; s < used; s++) d[s] = this.dictF64[L.data[s]];
       L.data = d;
-      L.kind = K.F64;
+      L.kind = k;
       return;
     }
     if (this.plan === P.DICT_16) {
