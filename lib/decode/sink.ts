@@ -210,8 +210,16 @@ export class Sink {
     }
     L.pos[s] = base + start;
     L.lens[s] = end - start;
-    if (s >= L.ends.length) { const e = new Uint32Array(Sink.room(L.ends.length, s + 1, r, this.n)); e.set(L.ends.subarray(0, s)); L.ends = e; }
-    L.ends[s] = L.used;
+    if (s >= L.ends.length) {
+      // Ends are all 0 while data holds no bytes: nothing to copy (see below).
+      const e = new Uint32Array(Sink.room(L.ends.length, s + 1, r, this.n));
+      if (L.used > 0) e.set(L.ends.subarray(0, s));
+      L.ends = e;
+    }
+    // The end of the bytes held in data, unchanged by a slot kept in the file: while there are none (every slot in
+    // the file, as for TCP payloads) it is 0, which a fresh array already holds, and writing it would make the
+    // array's pages resident (3.4 MB for the 862,000 payloads of the 2M capture).
+    if (L.ends[s] !== L.used) L.ends[s] = L.used;
     L.count = s + 1;
   }
 
@@ -407,7 +415,7 @@ export class Sink {
       case K.CONST: case K.JS: break;
       case K.BLOB: {
         const e = new Uint32Array(cap);
-        e.set(L.ends.subarray(0, m));
+        if (L.used > 0) e.set(L.ends.subarray(0, m)); // else all 0 (keepInFile)
         L.ends = e;
         if (L.pos.length > 0) {
           // Slots from m on are set as they come (keepInFile, store): nothing past them is written.
