@@ -104,7 +104,8 @@ export class Sink {
    */
   constructor(readonly n: number, public plan: P, public minKind: K, readonly blob: boolean) {
     if (plan === P.DICT || plan === P.DICT_16) this.map = new Map();
-    if (plan === P.DICT_F64) this.table = new Int32Array(256);
+    // Interned numbers have a fast path of their own (putCode), so that put's stays small for every other sink.
+    if (plan === P.DICT_F64) { this.table = new Int32Array(256); this.put = this.putCode; }
     if (plan === P.DICT) this.bmap = new Map();
   }
 
@@ -117,6 +118,36 @@ export class Sink {
       if (j >= 0 && j < this.levels.length) {
         const L = this.levels[j], k = L.kind, x = v as number;
         if (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x)) {
+          let slot = -1;
+          if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
+          else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
+          if (slot >= 0) {
+            this.last = r;
+            this.cnt = j;
+            this.occ++;
+            if (k === K.BITS) { if (x === 1) L.data[slot >>> 3] |= 1 << (slot & 7); }
+            else if (k !== K.CONST) L.data[slot] = x;
+            L.count++;
+            return;
+          }
+        }
+      }
+    }
+    this.putSlow(r, v);
+  }
+
+  /**
+   * put for numbers interned as they come (DICT_F64): the code of v, to a level that holds it and has room, else the
+   * slow path (which also takes values once the dictionary is given up: see giveUp).
+   */
+  putCode(r: number, v: Value): void {
+    if (this.plan === P.DICT_F64 && this.lateRows === null) {
+      const j = r > this.last ? 0 : r === this.last && this.cnt < 3 ? this.cnt + 1 : -1;
+      if (j >= 0 && j < this.levels.length) {
+        const x = this.codeF64(v as number);
+        // Read after the lookup (one that gives the dictionary up changes the levels, and returns -1).
+        const L = this.levels[j], k = L.kind;
+        if (x >= 0 && (k === K.CONST ? x === L.c : k === K.BITS ? x <= 1 : Sink.fits(k, x))) {
           let slot = -1;
           if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
           else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
@@ -553,7 +584,8 @@ export class Sink {
     if ((this.dictSize < Sink.DICT_GIVE_UP && this.dictBytes < Sink.DICT_GIVE_UP_BYTES) || this.dictSize * 2 <= this.occ) return false;
     for (const L of this.levels) this.unDict(L);
     this.plan = this.plan === P.DICT ? P.RAW : this.plan === P.DICT_16 ? P.RAW_16 : P.NUM;
-    if (this.plan === P.NUM) this.minKind = K.BITS;
+    // Numbers (DICT_F64 given up) are values from now on, on the common fast path again.
+    if (this.plan === P.NUM) { this.minKind = K.BITS; this.put = Sink.prototype.put; }
     this.map = this.bmap = null;
     this.dict = [];
     this.dictF64 = new Float64Array(0);
