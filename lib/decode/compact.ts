@@ -14,9 +14,11 @@ export function newSink(field: FieldDef, n: number): Sink {
   let plan = P.NUM, min = K.BITS, blob = false;
   if (st === "any") { plan = P.DICT; min = K.U8; blob = field.type === "bytes"; }
   else if (st === "fixed16") { plan = P.DICT_16; min = K.U8; }
-  else if (field.type === "ether") { plan = P.DICT_F64; min = K.U8; }
+  // Addresses repeat (a capture's hosts): interned as they come, so their columns are codes from the start rather
+  // than four- or eight-byte values turned into codes at the end (which left the values as garbage).
+  else if (field.type === "ether" || field.type === "ipv4") { plan = P.DICT_F64; min = K.U8; }
   else if (field.type === "double" || field.type === "rel_time" || field.type === "abs_time") min = K.F64;
-  const kind = plan === P.NUM ? `${st}:${min}` : `${st}:${field.type === "ether" ? "ether" : "dict"}`;
+  const kind = plan === P.NUM ? `${st}:${min}` : plan === P.DICT_F64 ? `${st}:${field.type}` : `${st}:dict`;
   const S = sinkClass(kind);
   return new S(n, plan, min, blob);
 }
@@ -51,7 +53,7 @@ function finishLevel(s: Sink, L: LevelState, n: number, dict: DictOut): Level {
     else { layout = "bits"; bits = share(L.bits); }
   } else {
     layout = "rows";
-    rows = share(L.rows.length === m ? L.rows : L.rows.slice(0, m));
+    rows = share(L.rows.length === m ? L.rows : L.rows.subarray(0, m));
     trimSparse(L);
   }
   return { layout, bits, valid: null, rows, repeat: L.repeat, count: m, enc: encOf(s, L, dict, L.dense ? n : m) };
@@ -128,19 +130,25 @@ function toSparse(L: LevelState, n: number): void {
   L.data = d;
 }
 
-/** Cuts a sparse level's value arrays to its occurrences. */
+/**
+ * Cuts a sparse level's value arrays to its occurrences: views of their first slots, not copies. Why: a copy leaves
+ * the whole array as garbage until V8 collects it (array buffers are collected late: 150 MB were pending at the end
+ * of the extraction of a 2M-frame capture), whereas the part past the view was never written (the sink writes its
+ * arrays in order and copies only their written part when they grow: see Sink.grow), so it is pages the system never
+ * gave, which cost no memory.
+ */
 function trimSparse(L: LevelState): void {
   const m = L.count;
   switch (L.kind) {
     case K.CONST: case K.JS: break;
     case K.BLOB:
-      if (L.data.length !== L.used) L.data = (L.data as Uint8Array).slice(0, L.used);
-      if (L.ends.length !== m) L.ends = L.ends.slice(0, m);
-      if (L.pos.length > m) { L.pos = L.pos.slice(0, m); L.lens = L.lens.slice(0, m); }
+      if (L.data.length !== L.used) L.data = (L.data as Uint8Array).subarray(0, L.used);
+      if (L.ends.length !== m) L.ends = L.ends.subarray(0, m);
+      if (L.pos.length > m) { L.pos = L.pos.subarray(0, m); L.lens = L.lens.subarray(0, m); }
       break;
     default: {
       const len = L.kind === K.BITS ? (m + 7) >>> 3 : L.kind === K.F16 ? m * 16 : m;
-      if (L.data.length !== len) L.data = (L.data as NumArray).slice(0, len);
+      if (L.data.length !== len) L.data = (L.data as NumArray).subarray(0, len);
     }
   }
 }
@@ -245,14 +253,32 @@ function compactNumbers(a: NumArray, field: FieldDef, valid: Uint8Array | null):
  * array of another column.
  */
 export function numbers(a: NumArray, slots: number): Enc {
-  const w = a.BYTES_PER_ELEMENT;
-  // The most distinct values for which codes (a byte up to 256 values, else two) and the table beat the values.
-  const byteCodes = Math.min(256, Math.floor((0.6 * slots * w - slots) / 8));
-  const limit = Math.max(byteCodes, Math.min(65536, Math.floor((0.6 * slots * w - 2 * slots) / 8)));
-  const d = w >= 2 && slots >= 1024 && limit > 0 ? distinctCodes(a, slots, limit) : null;
-  if (d !== null && d.codes.byteLength + d.dict.byteLength < 0.6 * slots * w) return { kind: "dict", codes: d.codes, dict: d.dict };
+  const w = a.BYTES_PER_ELEMENT, limit = codesLimit(slots, w);
+  const d = limit > 0 ? distinctCodes(a, slots, limit) : null;
+  if (d !== null && codesPay(slots, w, d.dict.length)) return { kind: "dict", codes: d.codes, dict: d.dict };
   return { kind: "num", data: a instanceof Float64Array ? share(a) : a };
 }
+
+/**
+ * The most distinct values for which codes (a byte up to 256 values, else two) and their table beat `slots` values of
+ * w bytes (0: codes never pay).
+ */
+export function codesLimit(slots: number, w: number): number {
+  if (w < 2 || slots < 1024) return 0;
+  const byteCodes = Math.min(256, Math.floor((0.6 * slots * w - slots) / 8));
+  return Math.max(0, byteCodes, Math.min(65536, Math.floor((0.6 * slots * w - 2 * slots) / 8)));
+}
+
+/** Whether codes into `distinct` values are kept instead of `slots` values of w bytes (numbers' rule). */
+export function codesPay(slots: number, w: number, distinct: number): boolean {
+  return distinct <= codesLimit(slots, w) && slots * (distinct <= 256 ? 1 : 2) + 8 * distinct < 0.6 * slots * w;
+}
+
+/**
+ * distinctCodes' hash table, kept from one call to the next: a fresh one (up to 512 KB, all written to empty it) for
+ * each of the hundreds of columns a decode finishes would be that much garbage each time.
+ */
+let scratchTable = new Int32Array(0);
 
 /**
  * Codes of a[0..slots) into its distinct values (numbered in order of first appearance), or null past `limit`
@@ -264,7 +290,8 @@ export function numbers(a: NumArray, slots: number): Enc {
 function distinctCodes(a: NumArray, slots: number, limit: number): { codes: Uint8Array | Uint16Array; dict: Float64Array } | null {
   let size = 64;
   while (size < limit * 2) size *= 2;
-  const table = new Int32Array(size).fill(-1), dict = new Float64Array(limit);
+  if (scratchTable.length < size) scratchTable = new Int32Array(size);
+  const table = scratchTable.subarray(0, size).fill(-1), dict = new Float64Array(limit);
   const out = a instanceof Float64Array ? doubleCodes(a, slots, limit, table, dict) : intCodes(a, slots, limit, table, dict);
   return out === null ? null : { codes: out.codes, dict: dict.slice(0, out.d) };
 }

@@ -61,19 +61,67 @@ export class Ta {
   }
 }
 
-/** An unacknowledged segment (tcp_unacked_t). */
-interface Unacked { frame: number; seq: number; nextseq: number }
+/**
+ * The unacknowledged segments (tcp_unacked_t) of every direction: one list per direction, oldest first, linked through
+ * `next`, in typed arrays; entries of dropped segments are reused. Why not an object per segment: the replay of a
+ * 2M-frame capture keeps some 900,000 of them for a while each (sequence numbers past 2^31 boxed as heap numbers
+ * too); they outlived the young generation and left ~60 MB of old-space garbage at the end of the replay.
+ */
+class UnackedLists {
+  frame = new Int32Array(1024);
+  seq = new Uint32Array(1024);
+  nextseq = new Uint32Array(1024);
+  next = new Int32Array(1024);
+  /** Entries ever used; those dropped since are chained from `free` through `next`. */
+  used = 0;
+  free = -1;
+
+  /** A new entry (its `next` is -1). */
+  take(frame: number, seq: number, nextseq: number): number {
+    let e = this.free;
+    if (e >= 0) this.free = this.next[e];
+    else {
+      if (this.used === this.frame.length) this.grow();
+      e = this.used++;
+    }
+    this.frame[e] = frame;
+    this.seq[e] = seq;
+    this.nextseq[e] = nextseq;
+    this.next[e] = -1;
+    return e;
+  }
+
+  drop(e: number): void {
+    this.next[e] = this.free;
+    this.free = e;
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.free = -1;
+  }
+
+  private grow(): void {
+    const n = this.frame.length * 2;
+    const f = new Int32Array(n), s = new Uint32Array(n), x = new Uint32Array(n), nx = new Int32Array(n);
+    f.set(this.frame); s.set(this.seq); x.set(this.nextseq); nx.set(this.next);
+    this.frame = f; this.seq = s; this.nextseq = x; this.next = nx;
+  }
+}
 
 /** Growable per-direction arrays. */
 class Vec<T extends Float64Array | Uint32Array | Int32Array | Uint8Array> {
   constructor(public data: T, private readonly make: (n: number) => T, private readonly fill: number) { data.fill(fill); }
-  ensure(i: number): void {
+  /** Makes index i addressable: the array doubles until it is, or (`exact`) becomes i + 1 entries long. */
+  ensure(i: number, exact = false): void {
     if (i < this.data.length) return;
     let n = this.data.length * 2;
     while (n <= i) n *= 2;
+    if (exact) n = i + 1;
     const d = this.make(n);
-    d.fill(this.fill);
     d.set(this.data as never);
+    // A new array is zeros: only other fill values are written (an entry never used then costs no memory).
+    if (this.fill !== 0) d.fill(this.fill, this.data.length);
     this.data = d;
   }
   /** Forgets every entry, giving back what the array grew to. */
@@ -117,7 +165,11 @@ export class SeqAnalyzer {
   private readonly rttSyn = i32(-1);
   private readonly rttAck = i32(-1);
   private readonly rtt = f64();
-  private readonly segments: Unacked[][] = [];
+  /** Per direction: the first (oldest) and last unacknowledged segment (-1: none) in `unacked`, and how many. */
+  private readonly oldest = i32(-1);
+  private readonly newest = i32(-1);
+  private readonly unackedCount = i32();
+  private readonly unacked = new UnackedLists();
 
   /**
    * `keepSegments`: keep the unacknowledged segments (RTT, RTO, bytes in flight). `between(i, ti, j, tj)`: seconds
@@ -130,28 +182,39 @@ export class SeqAnalyzer {
     for (const v of [this.nextseq, this.nextseqFrame, this.nextseqTime, this.lastack, this.lastackTime, this.lastnondupack,
       this.dupacknum, this.window, this.maxseqtobeacked, this.lastsegflags, this.validBif, this.pushBytes, this.pushSetLast,
       this.isFirstAck, this.closing, this.numSack, this.sackLe, this.sackRe, this.mruSyn, this.mruSynTime, this.rttSyn,
-      this.rttAck, this.rtt]) v.reset();
-    this.segments.length = 0;
+      this.rttAck, this.rtt, this.oldest, this.newest, this.unackedCount]) v.reset();
+    this.unacked.clear();
+    // The arrays are back to their first size: a later pass must grow them again for its streams (without this, a
+    // second pass in one process wrote past them for streams from 256 on, and typed arrays ignore such writes).
+    this.room = 0;
   }
 
   /** Streams the arrays already address (they grow for many streams at once, not at each new stream). */
   private room = 0;
 
+  /**
+   * Makes streams 0 .. streams - 1 addressable at once, for a caller that knows how many there are (the replay): the
+   * arrays are then allocated once, not outgrown as streams open (each outgrown array is garbage V8 collects late).
+   */
+  reserve(streams: number): void {
+    if (streams > this.room) this.grow(streams, true);
+  }
+
   /** Makes stream s addressable; call when a stream is opened. */
   open(s: number): void {
     if (s >= this.room) this.grow(Math.max(s + 1, this.room * 2, 256));
-    if (this.keepSegments) while (this.segments.length <= s * 2 + 1) this.segments.push([]);
   }
 
-  private grow(streams: number): void {
+  /** Makes streams 0 .. streams - 1 addressable (`exact`: no more). */
+  private grow(streams: number, exact = false): void {
     const s = streams - 1, k = s * 2 + 1;
     this.room = streams;
     for (const v of [this.nextseq, this.nextseqFrame, this.nextseqTime, this.lastack, this.lastackTime, this.lastnondupack,
       this.dupacknum, this.window, this.maxseqtobeacked, this.lastsegflags, this.validBif, this.pushBytes, this.pushSetLast,
-      this.isFirstAck, this.closing, this.numSack]) v.ensure(k);
-    this.sackLe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES);
-    this.sackRe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES);
-    for (const v of [this.mruSyn, this.mruSynTime, this.rttSyn, this.rttAck, this.rtt]) v.ensure(s);
+      this.isFirstAck, this.closing, this.numSack, this.oldest, this.newest, this.unackedCount]) v.ensure(k, exact);
+    this.sackLe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES, exact);
+    this.sackRe.ensure(k * MAX_SACK_RANGES + MAX_SACK_RANGES, exact);
+    for (const v of [this.mruSyn, this.mruSynTime, this.rttSyn, this.rttAck, this.rtt]) v.ensure(s, exact);
   }
 
   /** Starts a segment of stream s, direction d: no result yet, and this side's SACK blocks are forgotten. */
@@ -252,8 +315,8 @@ export class SeqAnalyzer {
     ta.flags |= A_RETRANSMISSION;
     ta.rtoFrame = this.nextseqFrame.data[F];
     if (this.keepSegments) {
-      const list = this.segments[F];
-      if (list.length > 0) ta.rtoFrame = list[0].frame; // the eldest unacknowledged segment
+      const eldest = this.oldest.data[F];
+      if (eldest >= 0) ta.rtoFrame = this.unacked.frame[eldest]; // the eldest unacknowledged segment
     }
   }
 
@@ -262,8 +325,12 @@ export class SeqAnalyzer {
     const ta = this.ta, nextseq = this.nextseq.data, zwp = (ta.flags & A_ZERO_WINDOW_PROBE) !== 0;
     let next = (seq + seglen) >>> 0;
     if (fl & (TH_SYN | TH_FIN)) next = (next + 1) >>> 0;
-    if ((seglen || fl & (TH_SYN | TH_FIN)) && this.keepSegments && this.segments[F].length < MAX_UNACKED) {
-      this.segments[F].push({ frame, seq, nextseq: next });
+    if ((seglen || fl & (TH_SYN | TH_FIN)) && this.keepSegments && this.unackedCount.data[F] < MAX_UNACKED) {
+      const e = this.unacked.take(frame, seq, next), tail = this.newest.data[F];
+      if (tail >= 0) this.unacked.next[tail] = e;
+      else this.oldest.data[F] = e;
+      this.newest.data[F] = e;
+      this.unackedCount.data[F]++;
     }
     if ((GT(next, nextseq[F]) || nextseq[F] === 0) && !zwp) {
       nextseq[F] = next;
@@ -280,36 +347,39 @@ export class SeqAnalyzer {
 
   /** Drops the other side's segments this ACK covers, notes the one it ACKs exactly, then bytes in flight. */
   private acked(F: number, R: number, seq: number, ack: number, seglen: number, fl: number, base: number): void {
-    const ta = this.ta, rev = this.segments[R];
-    // Wireshark's list is newest first; ours is oldest first, so walk it backwards. Acknowledged segments are marked
-    // (frame -1) and dropped in one pass after the walk: a splice per segment was most of the replay's time.
-    let dropped = 0;
-    for (let i = rev.length - 1; i >= 0; i--) {
-      const u = rev[i];
-      if (ack === u.nextseq) {
-        ta.exists = true;
-        ta.frameAcked = u.frame;
-        ta.ackFrom = u.frame;
-      } else if (GT(ack, u.seq) && LE(ack, u.nextseq)) {
-        u.seq = ack;
-        continue;
-      } else if (GT(u.nextseq, ack)) {
-        continue;
+    const ta = this.ta, U = this.unacked, useq = U.seq, unext = U.nextseq, link = U.next;
+    // Wireshark's list is newest first and the last segment it finds ACKed exactly wins: the eldest such, which is the
+    // first one met here, oldest first.
+    let acked = -1, prev = -1, e = this.oldest.data[R];
+    while (e >= 0) {
+      const nx = link[e], end = unext[e];
+      let keep = false;
+      if (ack === end) {
+        if (acked < 0) acked = U.frame[e];
+      } else if (GT(ack, useq[e]) && LE(ack, end)) {
+        useq[e] = ack;
+        keep = true;
+      } else if (GT(end, ack)) keep = true;
+      if (keep) prev = e;
+      else {
+        if (prev >= 0) link[prev] = nx;
+        else this.oldest.data[R] = nx;
+        if (this.newest.data[R] === e) this.newest.data[R] = prev;
+        this.unackedCount.data[R]--;
+        U.drop(e);
       }
-      u.frame = -1;
-      dropped++;
+      e = nx;
     }
-    if (dropped > 0) {
-      let w = 0;
-      for (let i = 0; i < rev.length; i++) if (rev[i].frame !== -1) rev[w++] = rev[i];
-      rev.length = w;
+    if (acked >= 0) {
+      ta.exists = true;
+      ta.frameAcked = acked;
+      ta.ackFrom = acked;
     }
-    const fwd = this.segments[F];
-    if (seglen === 0 || fwd.length === 0 || !this.validBif.data[F]) return;
-    // Relative to the base and compared unsigned, as packet-tcp.c does (newest segment first).
-    let first = (fwd[fwd.length - 1].seq - base) >>> 0, last = (fwd[fwd.length - 1].nextseq - base) >>> 0;
-    for (let i = fwd.length - 1; i >= 0; i--) {
-      const a = (fwd[i].nextseq - base) >>> 0, b = (fwd[i].seq - base) >>> 0;
+    if (seglen === 0 || this.oldest.data[F] < 0 || !this.validBif.data[F]) return;
+    // Relative to the base and compared unsigned, as packet-tcp.c does (over every segment: the order does not matter).
+    let first = 0xffffffff, last = 0;
+    for (let u = this.oldest.data[F]; u >= 0; u = link[u]) {
+      const a = (unext[u] - base) >>> 0, b = (useq[u] - base) >>> 0;
       if (a > last) last = a;
       if (b < first) first = b;
     }

@@ -84,7 +84,7 @@ function replay(src: DeriveSource): Map<string, Column> {
   }
   // Straight into typed arrays (decode/row-numbers.ts): a put per value, no Sink.
   const out = new Map<string, RowNumbers>();
-  for (const [a, d] of defs) out.set(a, rowNumbers(d, n, PER_SEGMENT.has(a) ? segments : 0));
+  for (const [a, d] of defs) out.set(a, rowNumbers(d, n, PER_SEGMENT.has(a) ? segments : 0, segments));
   const r = new Replay(src, maxStream + 1, out);
   if (segments > 0) scanLayers(src, "tcp", (b, o, e, rep, aux, f) => r.segment(b, o, e, rep, aux, f));
   const cols = new Map<string, Column>();
@@ -126,6 +126,7 @@ class Replay {
     this.tsNsec = tsNsec;
     this.seconds = (i, j) => this.between(i, j);
     this.analysis = new SeqAnalyzer(true, (i, _ti, j) => this.between(i, j));
+    this.analysis.reserve(n);
   }
 
   /** Epoch seconds of frame f: the same the dissection pass gives its analysis (walk.ts ctx.time), so both decide alike. */

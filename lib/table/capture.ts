@@ -153,7 +153,11 @@ export class Capture implements DeriveSource {
     if (tableNeeded && (layerFields.length > 0 || this.layerTable === null || !covers(this.layerTable.depth, depth))) {
       this.extract(layerFields, depth);
     }
-    for (const f of derived) {
+    // Fields computed from the frame index alone last: the passes over the layer table (the TCP replay above all) hold
+    // their state and growing columns for a while, and that peak is lower with the index-only columns (a 2M-frame
+    // capture's frame.* are ~60 MB) not built yet. Values do not depend on the order.
+    const order = [...derived.filter((f) => f.deriveDepth !== "index"), ...derived.filter((f) => f.deriveDepth === "index")];
+    for (const f of order) {
       if (this.cache.has(f.abbrev)) continue;
       // A derived field gets the layer table it declared it can use (which the pass above provided), not a full one.
       const d = derivedDepth(f);
