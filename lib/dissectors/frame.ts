@@ -3,6 +3,7 @@
 
 import { Column, ColumnBuilder } from "../decode/column.js";
 import { levelsOf } from "../decode/compact.js";
+import { rowNumbers } from "../decode/row-numbers.js";
 import type { Level, NumArray, Value } from "../decode/level.js";
 import type { CaptureFile, InterfaceInfo } from "../capture/types.js";
 import type { DeriveSource, FieldDef } from "./field.js";
@@ -12,7 +13,7 @@ import type { DeriveSource, FieldDef } from "./field.js";
 //
 // The frame index's arrays (lib/capture/frame-index.ts) are never written once readCapture has returned (it trims
 // them to views of exactly `count` entries; nothing in lib writes an index afterwards), so frame.len,
-// frame.cap_len, frame.file_off and frame.interface_id read views of them rather than copies.
+// frame.cap_len and frame.file_off are views of them (indexView) rather than copies.
 
 /** Frame fields read the frame index only, except those built from every layer (they need the full pass). */
 const FROM_INDEX = { deriveDepth: "index" } as const;
@@ -31,6 +32,18 @@ function everyFrame(field: Omit<FieldDef, "derive">, make: (src: DeriveSource, n
     // levelsOf's dense path without a presence array: one pass for the narrowest kind, no Sink.
     return Column.of(def, n, levelsOf(def, n, make(src, n), null, null));
   }, depth);
+}
+
+/**
+ * A column of every frame that is a view of one of the frame index's arrays, as it is: not narrowed, since a
+ * narrower copy would cost memory the index's array (which stays) already holds (frame.len would be 4 MB more on
+ * 2M frames).
+ */
+function indexView(field: Omit<FieldDef, "derive">, array: (src: DeriveSource) => NumArray): FieldDef {
+  return derived(field, (def, src) => {
+    const n = src.file.index.count;
+    return Column.of(def, n, allFrames(n, { kind: "num", data: array(src).subarray(0, n) }));
+  });
 }
 
 /** One level holding `enc` in every one of n frames (none when there are no frames). */
@@ -53,15 +66,17 @@ function epochSeconds(file: CaptureFile): Float64Array {
 
 /**
  * Seconds of every frame since the previous frame (`previous`) or since the first. Differences are taken on the
- * exact (sec, nsec) pairs, so nanosecond deltas survive large epochs.
+ * exact (sec, nsec) pairs, so nanosecond deltas survive large epochs. Collected as they come (row-numbers.ts): the
+ * time between frames takes few distinct values and becomes codes without a column of doubles first (16 MB of
+ * garbage at the end of a full decode of 2M frames, its highest point).
  */
-function deltas(file: CaptureFile, previous: boolean): Float64Array {
-  const { tsSec, tsNsec, count } = file.index, out = new Float64Array(count);
-  for (let i = 1; i < count; i++) {
-    const j = previous ? i - 1 : 0;
-    out[i] = (tsSec[i] - tsSec[j]) + (tsNsec[i] - tsNsec[j]) / 1e9;
+function deltas(def: FieldDef, src: DeriveSource, previous: boolean): Column {
+  const { tsSec, tsNsec, count } = src.file.index, out = rowNumbers(def, count, count);
+  for (let i = 0; i < count; i++) {
+    const j = previous && i > 0 ? i - 1 : 0;
+    out.put(i, (tsSec[i] - tsSec[j]) + (tsNsec[i] - tsNsec[j]) / 1e9);
   }
-  return out;
+  return out.finish();
 }
 
 /**
@@ -112,26 +127,26 @@ export const FRAME_FIELDS: readonly FieldDef[] = [
     (def, src) => Column.of(def, src.file.index.count, allFrames(src.file.index.count, { kind: "const", value: 1 }))),
   derived({ abbrev: "frame.number", name: "Frame Number", type: "uint32", description: "1-based position of the frame in the capture" },
     (def, src) => Column.of(def, src.file.index.count, frameNumbers(src.file.index.count))),
-  everyFrame({ abbrev: "frame.len", name: "Frame length on the wire", type: "uint32", description: "Original length of the frame in bytes" },
-    (src, n) => src.file.index.len.subarray(0, n)),
-  everyFrame({ abbrev: "frame.cap_len", name: "Frame length stored into the capture file", type: "uint32", description: "Bytes captured (less than frame.len when the snap length cut the frame)" },
-    (src, n) => src.file.index.caplen.subarray(0, n)),
+  indexView({ abbrev: "frame.len", name: "Frame length on the wire", type: "uint32", description: "Original length of the frame in bytes" },
+    (src) => src.file.index.len),
+  indexView({ abbrev: "frame.cap_len", name: "Frame length stored into the capture file", type: "uint32", description: "Bytes captured (less than frame.len when the snap length cut the frame)" },
+    (src) => src.file.index.caplen),
   everyFrame({ abbrev: "frame.time", name: "Arrival Time", type: "abs_time", description: "Capture timestamp (seconds since the epoch; exact form in the frame index)" },
     (src) => epochSeconds(src.file)),
   everyFrame({ abbrev: "frame.time_epoch", name: "Epoch Time", type: "rel_time", description: "Capture timestamp as seconds since 1970-01-01 UTC" },
     (src) => epochSeconds(src.file)),
-  everyFrame({ abbrev: "frame.time_relative", name: "Time since reference or first frame", type: "rel_time", description: "Seconds since the first frame" },
-    (src) => deltas(src.file, false)),
-  everyFrame({ abbrev: "frame.time_delta", name: "Time delta from previous captured frame", type: "rel_time", description: "Seconds since the previous frame" },
-    (src) => deltas(src.file, true)),
+  derived({ abbrev: "frame.time_relative", name: "Time since reference or first frame", type: "rel_time", description: "Seconds since the first frame" },
+    (def, src) => deltas(def, src, false)),
+  derived({ abbrev: "frame.time_delta", name: "Time delta from previous captured frame", type: "rel_time", description: "Seconds since the previous frame" },
+    (def, src) => deltas(def, src, true)),
   // tshark shows interface fields only for formats that have interfaces (pcapng), not for classic pcap.
   derived({ abbrev: "frame.interface_id", name: "Interface id", type: "uint32", description: "Index of the capture interface (pcapng IDB)" },
     (def, src) => {
       const n = src.file.index.count;
       return Column.of(def, n, pcapng(src) ? levelsOf(def, n, src.file.index.iface.subarray(0, n), null, null) : []);
     }),
-  everyFrame({ abbrev: "frame.file_off", name: "File Offset", type: "int64", description: "Offset of the frame's data in the (decompressed) capture file" },
-    (src, n) => src.file.index.offset.subarray(0, n)),
+  indexView({ abbrev: "frame.file_off", name: "File Offset", type: "int64", description: "Offset of the frame's data in the (decompressed) capture file" },
+    (src) => src.file.index.offset),
   derived({ abbrev: "frame.interface_name", name: "Interface name", type: "string", description: "Name of the capture interface (pcapng if_name, else its description, else \"unknown\", as tshark says)" },
     // Wireshark's cf_get_interface_name(): if_name, else if_description, else "unknown".
     (def, src) => (pcapng(src) ? perInterface(def, src, (ifc) => ifc?.name ?? ifc?.description ?? "unknown") : Column.of(def, src.file.index.count, []))),
