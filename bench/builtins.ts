@@ -3,32 +3,21 @@
 // tshark (-T fields for the same fields, as far as tshark knows them), pcap-parser.
 
 import type { ChildResult } from "./proc.js";
+import { bestOf, fastestChild, fastestCommand } from "./repeat.js";
 import type { BenchContext, Section } from "./sections.js";
 import type { WalkResult } from "./measure-bare.js";
 import type { DecodeResult } from "./measure-decode.js";
 import type { IndexResult } from "./measure-index.js";
 
-/** Runs a child measurement `ctx.repeat` times and keeps the fastest run. */
-async function fastest(ctx: BenchContext, module: string, fn: string, args: unknown,
-  time = (r: ChildResult) => r.ms): Promise<ChildResult & { runs: number }> {
-  let best: ChildResult | null = null;
-  for (let i = 0; i < ctx.repeat; i++) {
-    const r = await ctx.child(module, fn, args);
-    if (best === null || time(r) < time(best)) best = r;
-  }
-  return { ...best!, runs: ctx.repeat };
-}
-
-const bestOf = (runs: number) => (runs > 1 ? `best of ${runs}` : "");
 const join = (...parts: string[]) => parts.filter((p) => p).join("; ");
 
 const bare: Section = {
   name: "bare",
   async run(ctx) {
-    const r = await fastest(ctx, "measure-bare.js", "bareLoop", { path: ctx.capture.path });
+    const r = await fastestChild(ctx, "measure-bare.js", "bareLoop", { path: ctx.capture.path });
     const v = r.value as WalkResult;
     ctx.row({ key: "bare", name: "bare loop (record headers, 4 MiB readSync)", packets: v.packets, bytes: v.fileBytes, ms: r.ms, cpuMs: r.cpuMs, maxRssKB: r.maxRssKB, note: bestOf(r.runs) });
-    const h = await fastest(ctx, "measure-bare.js", "bareLoopHashed", { path: ctx.capture.path });
+    const h = await fastestChild(ctx, "measure-bare.js", "bareLoopHashed", { path: ctx.capture.path });
     ctx.row({
       key: "bare+sha256", name: "bare loop + SHA-256, one thread", packets: v.packets, bytes: v.fileBytes, ms: h.ms, cpuMs: h.cpuMs, maxRssKB: h.maxRssKB,
       note: join("for reference: readCapture also hashes the file", bestOf(h.runs)),
@@ -67,7 +56,7 @@ const decode: Section = {
   name: "decode",
   async run(ctx) {
     const wirebookMs = (r: ChildResult) => (r.value as DecodeResult).openMs + (r.value as DecodeResult).decodeMs;
-    const r = await fastest(ctx, "measure-decode.js", "fullDecode", { path: ctx.capture.path, fields: ctx.fields }, wirebookMs);
+    const r = await fastestChild(ctx, "measure-decode.js", "fullDecode", { path: ctx.capture.path, fields: ctx.fields }, wirebookMs);
     const v = r.value as DecodeResult;
     const absent = Object.entries(v.present).filter(([, p]) => !p).map(([f]) => f);
     ctx.row({
@@ -93,13 +82,13 @@ const tshark: Section = {
     const args = ["-n", "-r", peer.path, "-T", "fields", "-E", "occurrence=a"];
     for (const f of ctx.tsharkFields) args.push("-e", f);
     ctx.log(`tshark -T fields with ${ctx.tsharkFields.length} fields on ${peer.packets.toLocaleString("en-US")} packets (minutes for 2M)…`);
-    const r = await ctx.command("tshark", args);
+    const r = await fastestCommand(ctx, "tshark", args);
     const complaints = r.stderr.split("\n").filter((l) => l.trim() && !/Running as user/.test(l)).slice(0, 3).join(" | ");
     const scaled = peer.scale !== 1 ? `--quick: ran on the first ${peer.packets.toLocaleString("en-US")} packets, time scaled ×${peer.scale.toFixed(2)}, RSS not scaled` : "";
     ctx.row({
       key: "tshark", name: `tshark -T fields (${ctx.tsharkFields.length} fields)`, packets: ctx.capture.packets, bytes: ctx.capture.bytes,
       ms: r.ms * peer.scale, cpuMs: r.cpuMs * peer.scale, maxRssKB: r.maxRssKB,
-      note: join(`${ctx.tsharkFields.length} of ${ctx.fields.length} fields are known to tshark 4.0`, scaled, r.code !== 0 ? `exit ${r.code}` : "", complaints ? `stderr: ${complaints}` : ""),
+      note: join(`${ctx.tsharkFields.length} of ${ctx.fields.length} fields are known to tshark 4.0`, scaled, r.code !== 0 ? `exit ${r.code}` : "", complaints ? `stderr: ${complaints}` : "", bestOf(r.runs)),
       extra: { measuredMs: r.ms, measuredPackets: peer.packets, scale: peer.scale, exit: r.code },
     });
   },
@@ -108,7 +97,7 @@ const tshark: Section = {
 const pcapParser: Section = {
   name: "pcap-parser",
   async run(ctx) {
-    const r = await fastest(ctx, "measure-peers.js", "pcapParser", { path: ctx.capture.path });
+    const r = await fastestChild(ctx, "measure-peers.js", "pcapParser", { path: ctx.capture.path });
     const v = r.value as WalkResult;
     ctx.row({ key: "pcap-parser", name: "pcap-parser 0.2.1 (on 'packet')", packets: v.packets, bytes: v.fileBytes, ms: r.ms, cpuMs: r.cpuMs, maxRssKB: r.maxRssKB, note: bestOf(r.runs) });
   },

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FilterResult } from "./measure-filters.js";
-import { runCommand } from "./proc.js";
+import { bestOf, fastestChild, fastestCommand } from "./repeat.js";
 import type { BenchContext, Section } from "./sections.js";
 
 /**
@@ -39,10 +39,11 @@ export async function runFilters(ctx: BenchContext, filters = BENCH_FILTERS): Pr
   const out = path.join(ctx.dir, `filter-out-${process.pid}.txt`);
   for (const { kind, filter } of filters) {
     ctx.log(`filter (${kind}): ${filter}`);
-    const c = await ctx.child("measure-filters.js", "filterCount", { path: ctx.capture.path, filter, warmRuns: Math.max(5, ctx.repeat) });
+    const c = await fastestChild(ctx, "measure-filters.js", "filterCount", { path: ctx.capture.path, filter, warmRuns: Math.max(5, ctx.repeat) },
+      (r) => (r.value as FilterResult).coldMs);
     const w = c.value as FilterResult;
     // tshark's frames go to a file (not /dev/null) so they can be counted; on a page-cached tmp file that costs nothing visible.
-    const t = await runCommand("tshark", ["-n", "-r", peer.path, "-Y", filter, "-T", "fields", "-e", "frame.number"], out);
+    const t = await fastestCommand(ctx, "tshark", ["-n", "-r", peer.path, "-Y", filter, "-T", "fields", "-e", "frame.number"], out);
     const tsharkFrames = lines(out);
     fs.rmSync(out, { force: true });
     // With --quick tshark reads the first packets only: count Wirebook on that same cut for the agreement check.
@@ -53,12 +54,12 @@ export async function runFilters(ctx: BenchContext, filters = BENCH_FILTERS): Pr
       ` — ${agree ? "agree" : "DISAGREE"}`;
     ctx.row({
       key: `filter-cold:${kind}`, name: `Wirebook cold ${kind}: ${filter}`, packets: w.packets, bytes: ctx.capture.bytes, ms: w.coldMs, cpuMs: w.coldCpuMs, maxRssKB: c.maxRssKB,
-      note: `open ${w.openMs.toFixed(0)} ms + filter; reads ${w.fields.join(", ")}; ${counts}`, extra: { ...w, tsharkFrames, agree },
+      note: [`open ${w.openMs.toFixed(0)} ms + filter; reads ${w.fields.join(", ")}; ${counts}`, bestOf(c.runs)].filter(Boolean).join("; "), extra: { ...w, tsharkFrames, agree },
     });
     ctx.row({ key: `filter-warm:${kind}`, name: `Wirebook warm ${kind}`, packets: w.packets, ms: w.warmMs, note: `fastest of ${w.warmRuns} runs on cached columns` });
     ctx.row({
       key: `filter-tshark:${kind}`, name: `tshark -Y '${filter}'`, packets: peer.packets, bytes: fs.statSync(peer.path).size, ms: t.ms, cpuMs: t.cpuMs, maxRssKB: t.maxRssKB,
-      note: [t.code !== 0 ? `exit ${t.code}: ${t.stderr.split("\n").filter((l) => l && !/Running as user/.test(l)).slice(0, 2).join(" | ")}` : "", peer.scale !== 1 ? `first ${peer.packets.toLocaleString("en-US")} packets` : ""].filter(Boolean).join("; ") || undefined,
+      note: [t.code !== 0 ? `exit ${t.code}: ${t.stderr.split("\n").filter((l) => l && !/Running as user/.test(l)).slice(0, 2).join(" | ")}` : "", peer.scale !== 1 ? `first ${peer.packets.toLocaleString("en-US")} packets` : "", bestOf(t.runs)].filter(Boolean).join("; ") || undefined,
       extra: { frames: tsharkFrames },
     });
     const ok = t.code === 0 && t.ms > 0;

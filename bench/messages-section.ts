@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { MessagesResult } from "./measure-messages.js";
-import { runCommand } from "./proc.js";
+import { bestOf, fastestChild, fastestCommand } from "./repeat.js";
 import type { BenchContext, Section } from "./sections.js";
 
 /** The tables: Wirebook's kind, tshark's filter, and the fields (the first one occurs once per message). */
@@ -32,10 +32,10 @@ export async function runMessages(ctx: BenchContext, tables = BENCH_TABLES): Pro
   const out = path.join(ctx.dir, `messages-out-${process.pid}.txt`);
   for (const { kind, filter, fields } of tables) {
     ctx.log(`messages: ${kind}`);
-    const c = await ctx.child("measure-messages.js", "messageTable", { path: ctx.capture.path, kind, fields });
+    const c = await fastestChild(ctx, "measure-messages.js", "messageTable", { path: ctx.capture.path, kind, fields }, (r) => (r.value as MessagesResult).ms);
     const w = c.value as MessagesResult;
     const args = ["-n", "-r", peer.path, "-Y", filter, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", ...fields.flatMap((f) => ["-e", f])];
-    const t = await runCommand("tshark", args, out);
+    const t = await fastestCommand(ctx, "tshark", args, out);
     const tsharkMessages = countMessages(out);
     fs.rmSync(out, { force: true });
     const wbOnPeer = peer.scale === 1 ? w.messages : ((await ctx.child("measure-messages.js", "messageTable", { path: peer.path, kind, fields })).value as MessagesResult).messages;
@@ -45,12 +45,12 @@ export async function runMessages(ctx: BenchContext, tables = BENCH_TABLES): Pro
       ` — ${agree ? "agree" : "DISAGREE"}`;
     ctx.row({
       key: `messages:${kind}`, name: `Wirebook cap.messages("${kind}")`, packets: w.packets, bytes: ctx.capture.bytes, ms: w.ms, cpuMs: w.cpuMs, maxRssKB: c.maxRssKB,
-      note: `open ${w.openMs.toFixed(0)} ms; ${w.columns} columns; ${counts}`, extra: { ...w, tsharkMessages, agree },
+      note: [`open ${w.openMs.toFixed(0)} ms; ${w.columns} columns; ${counts}`, bestOf(c.runs)].filter(Boolean).join("; "), extra: { ...w, tsharkMessages, agree },
     });
     ctx.row({
       key: `messages-tshark:${kind}`, name: `tshark -Y ${filter} -T fields (${fields.length} fields)`, packets: peer.packets, bytes: fs.statSync(peer.path).size, ms: t.ms,
       cpuMs: t.cpuMs, maxRssKB: t.maxRssKB,
-      note: [t.code !== 0 ? `exit ${t.code}` : "", peer.scale !== 1 ? `first ${peer.packets.toLocaleString("en-US")} packets` : ""].filter(Boolean).join("; ") || undefined,
+      note: [t.code !== 0 ? `exit ${t.code}` : "", peer.scale !== 1 ? `first ${peer.packets.toLocaleString("en-US")} packets` : "", bestOf(t.runs)].filter(Boolean).join("; ") || undefined,
       extra: { messages: tsharkMessages },
     });
     const ok = t.code === 0 && t.ms > 0;

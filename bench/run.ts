@@ -1,7 +1,7 @@
 // npm run bench: Wirebook and its peers on the same capture, each measurement in a child process of its own,
 // printed as one table with the ratios that matter and written to .cache/bench/latest.json.
 // Flags: --packets N (default 2,000,000)  --quick (tshark on the first 200k packets, scaled)  --only a,b,…
-//        --repeat N (fast measurements N times, fastest kept)  --profile (extra --cpu-prof runs of index and decode)
+//        --repeat N (measurements and their tshark peers N times each, fastest kept)  --profile (extra --cpu-prof runs of index and decode)
 //        --breakdown (decode time per field, one pass a field, on a capture of at most 100k packets)
 
 import * as fs from "node:fs";
@@ -58,7 +58,7 @@ class Bench implements BenchContext {
   }
 
   child(module: string, fn: string, args?: unknown) { return runChild(module, fn, args ?? null); }
-  command(cmd: string, args: readonly string[]) { return runCommand(cmd, args); }
+  command(cmd: string, args: readonly string[], stdoutTo?: string) { return runCommand(cmd, args, stdoutTo); }
   row(r: Row): void { this.rows.push(r); }
   target(t: Target): void { this.targets.push(t); }
   log(msg: string): void { log(msg); }

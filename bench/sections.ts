@@ -48,7 +48,7 @@ export interface BenchContext {
   readonly capture: { path: string; packets: number; bytes: number; sha256: string };
   /** --quick: run slow peers on fewer packets and scale, saying so. */
   readonly quick: boolean;
-  /** --repeat: how often to run fast measurements (keep the fastest). */
+  /** --repeat: how often to run each measurement, and its tshark peer, keeping the fastest (bench/repeat.ts). */
   readonly repeat: number;
   /** A scratch folder next to the capture (kept between runs). */
   readonly dir: string;
@@ -57,8 +57,8 @@ export interface BenchContext {
   readonly tsharkFields: readonly string[];
   /** Runs export `fn` of a compiled bench module (e.g. "measure-dsl.js") in a fresh node; see proc.ts. */
   child(module: string, fn: string, args?: unknown): Promise<ChildResult>;
-  /** Runs a command with stdout to /dev/null; wall time and peak RSS. */
-  command(cmd: string, args: readonly string[]): Promise<CommandResult>;
+  /** Runs a command with stdout to `stdoutTo` (default /dev/null); wall time and peak RSS. */
+  command(cmd: string, args: readonly string[], stdoutTo?: string): Promise<CommandResult>;
   /**
    * The capture, or its first `packets` packets when --quick (cut with editcap and cached), with the factor to scale
    * times by. Use it for slow peers.

@@ -34,7 +34,7 @@ function context(): BenchContext & { rows: Row[]; targets: Target[] } {
     rows, targets, dir, quick: false, repeat: 1, fields: [], tsharkFields: [],
     capture: { path: made.path, packets: made.packets, bytes: made.bytes, sha256: made.sha256 },
     child: (module, fn, args) => runChild(module, fn, args ?? null),
-    command: (cmd, args) => runCommand(cmd, args),
+    command: (cmd, args, stdoutTo) => runCommand(cmd, args, stdoutTo),
     peerCapture: async () => ({ path: made.path, packets: made.packets, scale: 1 }),
     row: (r) => { rows.push(r); },
     target: (t) => { targets.push(t); },
