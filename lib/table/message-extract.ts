@@ -44,8 +44,7 @@ export function extractRows(file: CaptureFile, lt: LayerTable, groups: readonly 
       }
     }
   }
-  // A getter that threw was recorded on the view; the capture's layer table is where frame.malformed looks.
-  for (const p of parts) for (const [f, list] of p.view.problems) for (const msg of list) lt.problem(f, msg);
+  reportProblems(parts.map((p) => p.view), lt);
   return parts.map((p) => p.ex.finish());
 }
 
@@ -81,13 +80,17 @@ export class RowExtraction {
 
   /** After the pass: each field's column (by abbrev) over the rows, which are sealed. */
   finish(): Map<string, Column> {
-    const lt = this.rows.lt, m = this.rows.seal().count, out = new Map<string, Column>();
-    // A getter that threw was recorded on the view; the capture's layer table is where frame.malformed looks.
-    for (const s of this.collector.finish()) for (const [f, list] of s.view.problems) for (const msg of list) lt.problem(f, msg);
+    const m = this.rows.seal().count, out = new Map<string, Column>();
+    reportProblems(this.collector.finish().map((s) => s.view), this.rows.lt);
     [...this.groups.values()].forEach((fields, k) => {
       const cols = this.parts[k].ex.finish(m);
       fields.forEach((f, j) => out.set(f.abbrev, cols[j]));
     });
     return out;
   }
+}
+
+/** A getter that threw was recorded on the view it read; the capture's layer table is where frame.malformed looks. */
+function reportProblems(views: readonly LayerTable[], lt: LayerTable): void {
+  for (const v of views) for (const [f, list] of v.problems) for (const msg of list) lt.problem(f, msg);
 }

@@ -61,24 +61,24 @@ export function messageTable(cap: Capture, kind: string, opts: MessageOptions = 
   // Only the frames holding a message keep their layers (the rows read no other frame); not with a gate, whose
   // column needs a pass of every frame anyway.
   const anchor = only ? undefined : [proto];
-  let fused: RowExtraction | null = null;
-  const rowsOf = (abbrevs: string[], fuse: boolean) => {
+  const rowsOf = (abbrevs: string[], fuse: boolean): { rows: MessageRows; extracted: Map<string, Column> | null } => {
     // When the capture has to dissect for the table, the fields are extracted in the same pass (read once).
     const groups = fuse && !only ? layerFieldGroups(perLayer, new Set()) : null;
+    let during: RowExtraction | null = null;
     const layers = cap.layersFor(abbrevs, anchor, groups === null ? undefined : (chunk, lt, from, to) => {
-      fused ??= new RowExtraction(lt, d.id!, groups);
-      fused.chunk(cap.file, chunk, from, to);
+      during ??= new RowExtraction(lt, d.id!, groups);
+      during.chunk(cap.file, chunk, from, to);
     });
-    if (fused !== null) return fused.rows;
+    // (The hook above is what sets it: a cast, since the compiler does not follow assignments inside callbacks.)
+    const ran = during as RowExtraction | null;
+    if (ran !== null) return { rows: ran.rows, extracted: ran.finish() };
     const gate = only ? cap.column(only) : null;
-    return MessageRows.of(layers, d.id!, gate ? (f) => gate.has(f) : null);
+    return { rows: MessageRows.of(layers, d.id!, gate ? (f) => gate.has(f) : null), extracted: null };
   };
-  let rows = rowsOf(wanted.filter((a) => !skipped.some((c) => c.abbrev === a)), true);
-  let extracted = fused === null ? null : (fused as RowExtraction).finish();
+  let { rows, extracted } = rowsOf(wanted.filter((a) => !skipped.some((c) => c.abbrev === a)), true);
   // A row's frame holding a layer of that transport the pass left unnumbered (a tunnel) needs the numbers after all.
   if (skipped.some((c) => !c.numbered(rows.lt.depth) && rows.framesHold(cap.protoId(c.transport), c.unnumbered))) {
-    fused = extracted = null;
-    rows = rowsOf(wanted, false);
+    ({ rows, extracted } = rowsOf(wanted, false));
   }
   const cols = new MessageColumns(cap, rows, extracted);
   cols.prepare(perLayer);
