@@ -118,18 +118,7 @@ export class Sink {
       if (j >= 0 && j < this.levels.length) {
         const L = this.levels[j], k = L.kind, x = v as number;
         if (k === K.CONST ? x === L.c && (x !== 0 || 1 / x === 1 / L.c) : k === K.BITS ? x === 0 || x === 1 : Sink.fits(k, x)) {
-          let slot = -1;
-          if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
-          else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
-          if (slot >= 0) {
-            this.last = r;
-            this.cnt = j;
-            this.occ++;
-            if (k === K.BITS) { if (x === 1) L.data[slot >>> 3] |= 1 << (slot & 7); }
-            else if (k !== K.CONST) L.data[slot] = x;
-            L.count++;
-            return;
-          }
+          if (this.storeFast(L, k, r, j, x)) return;
         }
       }
     }
@@ -148,22 +137,29 @@ export class Sink {
         // Read after the lookup (one that gives the dictionary up changes the levels, and returns -1).
         const L = this.levels[j], k = L.kind;
         if (x >= 0 && (k === K.CONST ? x === L.c : k === K.BITS ? x <= 1 : Sink.fits(k, x))) {
-          let slot = -1;
-          if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
-          else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
-          if (slot >= 0) {
-            this.last = r;
-            this.cnt = j;
-            this.occ++;
-            if (k === K.BITS) { if (x === 1) L.data[slot >>> 3] |= 1 << (slot & 7); }
-            else if (k !== K.CONST) L.data[slot] = x;
-            L.count++;
-            return;
-          }
+          if (this.storeFast(L, k, r, j, x)) return;
         }
       }
     }
     this.putSlow(r, v);
+  }
+
+  /**
+   * The fast paths' common end: x (a number or a code that fits level L of kind k) as row r's occurrence j, when L
+   * has room (dense and r within its size, or sparse with a free slot); false when it has not.
+   */
+  storeFast(L: LevelState, k: K, r: number, j: number, x: number): boolean {
+    let slot = -1;
+    if (L.dense) { if (r < L.size) { slot = r; L.bits[r >>> 3] |= 1 << (r & 7); } }
+    else if (L.count < L.rows.length) { slot = L.count; L.rows[slot] = r; }
+    if (slot < 0) return false;
+    this.last = r;
+    this.cnt = j;
+    this.occ++;
+    if (k === K.BITS) { if (x === 1) L.data[slot >>> 3] |= 1 << (slot & 7); }
+    else if (k !== K.CONST) L.data[slot] = x;
+    L.count++;
+    return true;
   }
 
   putSlow(r: number, v: Value): void {
